@@ -1,0 +1,104 @@
+package dev.normlab.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stacked path of {@link RoutedOptimizer}: hidden matrices grouped by shape (q,k,v,o of all
+ * layers; gate and up; down). DJL calls {@code update} once per parameter; each call copies that
+ * gradient into slice i of its group's transient {@code (B, m, n)} fp32 buffer, and the call
+ * that completes the group normalizes the whole stack in one batched transform and updates all
+ * its weights. The buffer is freed right after, so nothing persists between steps.
+ */
+final class HiddenStacks {
+
+    private record Slot(Group group, int index) {}
+
+    private static final class Group {
+        final List<String> ids;
+        final Shape shape;
+        final NDArray[] weights;
+        NDManager buffers;
+        NDArray stack;
+        int arrived;
+
+        Group(List<String> ids, Shape shape) {
+            this.ids = List.copyOf(ids);
+            this.shape = shape;
+            this.weights = new NDArray[ids.size()];
+        }
+    }
+
+    private final StatelessOptimizer rule;
+    private final Map<String, Slot> slots = new HashMap<>();
+    private final List<Group> groups = new ArrayList<>();
+
+    HiddenStacks(StatelessOptimizer rule, List<Route> hidden) {
+        this.rule = rule;
+        Map<Shape, List<String>> byShape = new LinkedHashMap<>();
+        hidden.forEach(r -> byShape.computeIfAbsent(r.shape(), s -> new ArrayList<>()).add(r.id()));
+        byShape.forEach((shape, ids) -> {
+            Group g = new Group(ids, shape);
+            groups.add(g);
+            for (int i = 0; i < ids.size(); i++) {
+                slots.put(ids.get(i), new Slot(g, i));
+            }
+        });
+    }
+
+    boolean contains(String parameterId) {
+        return slots.containsKey(parameterId);
+    }
+
+    /** Shapes and sizes of the groups, in the block's order. */
+    Map<Shape, Integer> groupSizes() {
+        Map<Shape, Integer> sizes = new LinkedHashMap<>();
+        groups.forEach(g -> sizes.put(g.shape, g.ids.size()));
+        return sizes;
+    }
+
+    void accept(String parameterId, NDArray weight, NDArray grad) {
+        Slot slot = slots.get(parameterId);
+        Group g = slot.group();
+        if (g.weights[slot.index()] != null) {
+            throw new IllegalStateException("parameter " + parameterId + " arrived twice before its stack "
+                    + g.shape + " x" + g.ids.size() + " was complete: every member needs a gradient each step");
+        }
+        if (g.stack == null) {
+            g.buffers = weight.getManager().newSubManager(weight.getDevice());
+            g.stack = g.buffers.create(new Shape(g.ids.size()).addAll(g.shape), DataType.FLOAT32);
+        }
+        if (grad.getDataType() == DataType.FLOAT32) {
+            g.stack.set(new NDIndex(slot.index()), grad);
+        } else {
+            try (NDArray g32 = grad.toType(DataType.FLOAT32, true)) {
+                g.stack.set(new NDIndex(slot.index()), g32);
+            }
+        }
+        g.weights[slot.index()] = weight;
+        if (++g.arrived == g.ids.size()) {
+            flush(g);
+        }
+    }
+
+    private void flush(Group g) {
+        try {
+            rule.updateStack(g.ids, Arrays.asList(g.weights), g.stack);
+        } finally {
+            g.buffers.close();
+            g.buffers = null;
+            g.stack = null;
+            g.arrived = 0;
+            Arrays.fill(g.weights, null);
+        }
+    }
+}

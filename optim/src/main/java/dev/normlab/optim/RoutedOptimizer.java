@@ -1,0 +1,198 @@
+package dev.normlab.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.PairList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The optimizer a trainer is given: routes each parameter by role. Hidden matrices take the
+ * chosen hidden rule (SinkGD, SWAN, SGD or AdamW); embedding, head, gains, biases and anything
+ * unmatched take AdamW.
+ *
+ * <pre>{@code
+ * Block model = ...; model.initialize(manager, DataType.FLOAT32, inputShape);
+ * Tracker lr = ...;                                   // warmup + cosine
+ * RoutedOptimizer optimizer = RoutedOptimizer.builder()
+ *         .setParameters(model.getParameters())       // routes by name, ids for update()
+ *         .setHiddenRule(SinkGd.builder().setLearningRateTracker(lr).build())
+ *         .setAdamW(AdamW.builder().setLearningRateTracker(lr).build())
+ *         .optStackHidden(true)                       // the batched path, see below
+ *         .build();
+ * optimizer.summary();      // name, shape, role, rule, state bytes of every parameter
+ * TrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(optimizer);
+ * ... trainer.step() as usual; optimizer.stateBytes() / stateBytesByRole(); optimizer.close() at the end.
+ * }</pre>
+ *
+ * <p><b>Stacked path.</b> With {@code optStackHidden(true)} (stateless hidden rules only) the
+ * hidden matrices are grouped by shape when the optimizer is built (for LLaMA: q,k,v,o of all
+ * layers; gate and up; down). The training loop does not change: during {@code trainer.step()}
+ * DJL calls {@link #update} per parameter; each hidden gradient is copied into its group's
+ * transient {@code (B, m, n)} buffer and the call completing the group normalizes the stack in
+ * one batched call and updates every weight of the group (tested equal to the per-matrix path).
+ * So every hidden matrix must receive a gradient every step (a missing one is an error at the
+ * next step). Explicit use without a trainer: {@link StatelessOptimizer#updateStack}.
+ *
+ * <p>Gradient hooks (rescale, clip) and weight decay are configured on the two rules, not here.
+ */
+public final class RoutedOptimizer extends Optimizer implements StateSize, AutoCloseable {
+
+    private final RoutingTable routing;
+    private final Optimizer hiddenRule;
+    private final AdamW adamW;
+    private final HiddenStacks stacks; // null: per-matrix path
+
+    private RoutedOptimizer(Builder builder) {
+        super(builder);
+        if (rescaleGrad != 1f || clipGrad >= 0f || getWeightDecay() != 0f) {
+            throw new IllegalArgumentException(
+                    "rescaleGrad, clipGrad and weightDecays belong on the hidden rule and the AdamW, not on RoutedOptimizer");
+        }
+        this.hiddenRule = Checks.required("hiddenRule", builder.hiddenRule);
+        this.adamW = Checks.required("adamW", builder.adamW);
+        ParameterRouter router = builder.router != null ? builder.router : ParameterRouter.llamaDefaults();
+        PairList<String, Parameter> parameters = Checks.required("parameters", builder.parameters);
+        this.routing = router.route(parameters);
+        if (builder.stackHidden && !(hiddenRule instanceof StatelessOptimizer)) {
+            throw new IllegalArgumentException("stackHidden needs a stateless hidden rule (SinkGd, Swan), got "
+                    + hiddenRule.getClass().getSimpleName());
+        }
+        this.stacks = builder.stackHidden
+                ? new HiddenStacks((StatelessOptimizer) hiddenRule, routing.withRole(ParameterRole.HIDDEN_MATRIX))
+                : null;
+        allocateUpFront(parameters);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // AdamW moments now, in AdamW's own manager: lazily created state inside an NDScope is freed
+    private void allocateUpFront(PairList<String, Parameter> parameters) {
+        for (Parameter p : parameters.values()) {
+            if (p.isInitialized() && ruleOf(p.getId()) == adamW) {
+                adamW.allocate(p.getId(), p.getArray());
+            }
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void update(String parameterId, NDArray weight, NDArray grad) {
+        if (stacks != null && stacks.contains(parameterId)) {
+            stacks.accept(parameterId, weight, grad);
+        } else {
+            ruleOf(parameterId).update(parameterId, weight, grad);
+        }
+    }
+
+    private Optimizer ruleOf(String parameterId) {
+        return routing.roleOf(parameterId).isHidden() ? hiddenRule : adamW;
+    }
+
+    public RoutingTable routing() {
+        return routing;
+    }
+
+    public boolean stacksHidden() {
+        return stacks != null;
+    }
+
+    /** Every parameter with its role, rule and persistent state bytes, in the block's order. */
+    public List<RouteSummary> summary() {
+        return routing.routes().stream()
+                .map(r -> new RouteSummary(r.name(), r.shape(), r.role(), ruleName(ruleOf(r.id())), stateBytes(r.id())))
+                .toList();
+    }
+
+    /** Persistent state bytes per role (hidden / embedding / head / gains / …). */
+    public Map<ParameterRole, Long> stateBytesByRole() {
+        Map<ParameterRole, Long> bytes = new EnumMap<>(ParameterRole.class);
+        routing.routes().forEach(r -> bytes.merge(r.role(), stateBytes(r.id()), Long::sum));
+        return bytes;
+    }
+
+    @Override
+    public long stateBytes() {
+        return routing.routes().stream().mapToLong(r -> stateBytes(r.id())).sum();
+    }
+
+    @Override
+    public long stateBytes(String parameterId) {
+        return ruleOf(parameterId) instanceof StateSize s ? s.stateBytes(parameterId) : 0;
+    }
+
+    /** Frees the state of both rules. */
+    @Override
+    public void close() {
+        adamW.close();
+        if (hiddenRule != adamW && hiddenRule instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the hidden rule failed", e);
+            }
+        }
+    }
+
+    private static String ruleName(Optimizer rule) {
+        if (rule instanceof StatelessOptimizer s) {
+            return s.ruleName();
+        }
+        return rule.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Builds a {@link RoutedOptimizer}. */
+    public static final class Builder extends OptimizerBuilder<Builder> {
+
+        private PairList<String, Parameter> parameters;
+        private ParameterRouter router;
+        private Optimizer hiddenRule;
+        private AdamW adamW;
+        private boolean stackHidden;
+
+        Builder() {}
+
+        /** The block's parameters ({@code block.getParameters()}), initialized. */
+        public Builder setParameters(PairList<String, Parameter> parameters) {
+            this.parameters = parameters;
+            return this;
+        }
+
+        /** The rule of the hidden matrices: {@link SinkGd}, {@link Swan}, {@link Sgd} or the AdamW itself. */
+        public Builder setHiddenRule(Optimizer hiddenRule) {
+            this.hiddenRule = hiddenRule;
+            return this;
+        }
+
+        /** The AdamW of embedding, head, gains, biases and unmatched parameters. */
+        public Builder setAdamW(AdamW adamW) {
+            this.adamW = adamW;
+            return this;
+        }
+
+        /** Name patterns → roles (default: {@link ParameterRouter#llamaDefaults()}). */
+        public Builder optRouter(ParameterRouter router) {
+            this.router = router;
+            return this;
+        }
+
+        /** Normalize hidden matrices in stacked same-shape groups (default false). */
+        public Builder optStackHidden(boolean stackHidden) {
+            this.stackHidden = stackHidden;
+            return this;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        public RoutedOptimizer build() {
+            return new RoutedOptimizer(this);
+        }
+    }
+}

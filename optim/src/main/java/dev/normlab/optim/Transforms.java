@@ -1,0 +1,198 @@
+package dev.normlab.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * The gradient transforms of the stateless optimizers, as pure functions over {@link NDArray}.
+ *
+ * <p>Every function accepts a single matrix {@code (m, n)} or a stack {@code (B, m, n)} of
+ * same-shaped matrices; a stack is processed in one batched call (one JNI crossing per op for
+ * the whole stack), and each slice gets exactly what the single-matrix call would give. All math
+ * runs in fp32 whatever the input dtype; results are fp32 and live on the input's manager;
+ * every intermediate is closed before returning.
+ *
+ * <p>Sources: SinkGD, arXiv 2502.06742 (SR-Sinkhorn); SWAN, arXiv 2412.13148 (GradNorm +
+ * GradWhitening).
+ */
+public final class Transforms {
+
+    /** SinkGD's number of SR-Sinkhorn rounds L. */
+    public static final int DEFAULT_SINKHORN_ROUNDS = 5;
+    /** SWAN's number of coupled Newton–Schulz steps k (5 is not enough; see OPTIMIZERS.md). */
+    public static final int DEFAULT_NEWTON_SCHULZ_STEPS = 10;
+    /** Clamp of every norm / std we divide by: keeps zero rows and columns at zero. */
+    public static final float DEFAULT_EPS = 1e-8f;
+
+    private Transforms() {}
+
+    /**
+     * SR-Sinkhorn normalization of SinkGD: {@code X = diag(r) · G · diag(c)}.
+     *
+     * <pre>
+     * X = G (fp32)
+     * repeat L times:
+     *     X = X * (sqrt(n) / max(rowNorm2(X), eps))      # every row -> l2 norm sqrt(n)
+     *     X = X * (sqrt(m) / max(colNorm2(X), eps))      # every column -> l2 norm sqrt(m)
+     * </pre>
+     *
+     * Computed in the fast form of {@link #sinkhornScales}; X itself is formed once at the end.
+     *
+     * @param g gradient {@code (m, n)} or stack {@code (B, m, n)}, any float dtype
+     * @param rounds L, at least 1
+     * @param eps clamp of the norms
+     * @return X in fp32, same shape as g, on g's manager
+     */
+    public static NDArray sinkhornNormalize(NDArray g, int rounds, float eps) {
+        try (NDManager scope = NDManager.subManagerOf(g)) {
+            scope.tempAttachAll(g);
+            NDList rc = sinkhornScales(g, rounds, eps);
+            NDArray x = fp32(g).mul(rc.get(0)).muli(rc.get(1));
+            return scope.ret(x);
+        }
+    }
+
+    /**
+     * The row and column scales of SR-Sinkhorn: {@code X = G * r * c} with r of shape
+     * {@code (…, m, 1)} and c of shape {@code (…, 1, n)}.
+     *
+     * <p>Fast form: with {@code P = G ⊙ G} computed once, the row norms of the current X are
+     * {@code r ⊙ sqrt(P · c²)} and its column norms {@code c ⊙ sqrt((r²)ᵀ · P)}, so each
+     * half-iteration is one matrix–vector product over P plus work on short vectors: about two
+     * passes over the matrix per round instead of six. The eps clamp is applied exactly as in
+     * the direct form (on the norms of the current X).
+     *
+     * @return {@code NDList(r, c)}, fp32, on g's manager
+     */
+    public static NDList sinkhornScales(NDArray g, int rounds, float eps) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+        }
+        long m = g.getShape().get(g.getShape().dimension() - 2);
+        long n = g.getShape().get(g.getShape().dimension() - 1);
+        try (NDManager scope = NDManager.subManagerOf(g)) {
+            scope.tempAttachAll(g);
+            NDArray sqrtN = scope.create((float) Math.sqrt(n));
+            NDArray sqrtM = scope.create((float) Math.sqrt(m));
+            NDArray floor = scope.create(eps);
+            NDArray p = fp32(g).square(); // (…, m, n), the only matrix-sized buffer
+            Shape lead = g.getShape().slice(0, g.getShape().dimension() - 2);
+            NDArray r = scope.ones(lead.addAll(new Shape(m, 1))); // (…, m, 1)
+            NDArray c = scope.ones(lead.addAll(new Shape(1, n))); // (…, 1, n)
+            for (int i = 0; i < rounds; i++) {
+                // row step: rowNorm(X) = r * sqrt(P c²)
+                NDArray rowNorm = p.matMul(c.square().swapAxes(-1, -2)).sqrt().muli(r); // (…, m, 1)
+                r = r.mul(sqrtN).divi(rowNorm.maximum(floor));
+                // column step: colNorm(X) = c * sqrt((r²)ᵀ P)
+                NDArray colNorm = r.square().swapAxes(-1, -2).matMul(p).sqrt().muli(c); // (…, 1, n)
+                c = c.mul(sqrtM).divi(colNorm.maximum(floor));
+            }
+            return scope.ret(new NDList(r, c));
+        }
+    }
+
+    /**
+     * GradNorm of SWAN: every row standardized to mean 0 and population variance 1.
+     *
+     * <pre>
+     * mu = row means of G; s = row population std (divide by n)
+     * Gn = (G - mu) / max(s, eps)
+     * </pre>
+     */
+    public static NDArray gradNorm(NDArray g, float eps) {
+        try (NDManager scope = NDManager.subManagerOf(g)) {
+            scope.tempAttachAll(g);
+            NDArray floor = scope.create(eps);
+            NDArray x = fp32(g);
+            NDArray centered = x.sub(x.mean(new int[] {-1}, true));
+            NDArray std = centered.square().mean(new int[] {-1}, true).sqrt(); // population std
+            return scope.ret(centered.divi(std.maximum(floor)));
+        }
+    }
+
+    /**
+     * GradWhitening of SWAN by coupled Newton–Schulz iteration (factor 1/2), on the smaller side.
+     *
+     * <pre>
+     * if m > n: work on G^T and transpose back
+     * A = G G^T ; Y = A / ||A||_F ; Z = I
+     * repeat k times:
+     *     T = 3I - Z Y ; Y = 0.5 * Y T ; Z = 0.5 * T Z
+     * D = Z G                                  # ≈ (G G^T)^(-1/2) G up to a scalar
+     * D = D * sqrt(m n) / ||D||_F              # entries have RMS 1
+     * </pre>
+     *
+     * With exact whitening {@code D = sqrt(max(m, n)) · U Vᵀ} for {@code G = U S Vᵀ}.
+     *
+     * @param g matrix {@code (m, n)} or stack {@code (B, m, n)}
+     * @param steps k, at least 1
+     */
+    public static NDArray newtonSchulzWhiten(NDArray g, int steps) {
+        return newtonSchulzWhiten(g, steps, DEFAULT_EPS);
+    }
+
+    /** {@link #newtonSchulzWhiten(NDArray, int)} with an explicit clamp of the two norms. */
+    public static NDArray newtonSchulzWhiten(NDArray g, int steps, float eps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps must be >= 1, got " + steps);
+        }
+        int dims = g.getShape().dimension();
+        long m = g.getShape().get(dims - 2);
+        long n = g.getShape().get(dims - 1);
+        try (NDManager scope = NDManager.subManagerOf(g)) {
+            scope.tempAttachAll(g);
+            NDArray x = m > n ? fp32(g).swapAxes(-1, -2) : fp32(g); // (…, s, l), s = min(m, n)
+            long s = Math.min(m, n);
+            NDArray floor = scope.create(eps);
+            NDArray half = scope.create(0.5f);
+            NDArray eye = scope.eye((int) s); // broadcasts over the stack
+            NDArray threeEye = eye.mul(3f);
+            NDArray a = x.matMul(x.swapAxes(-1, -2)); // (…, s, s)
+            NDArray y = a.divi(frobenius(a).maximum(floor));
+            NDArray z = eye;
+            for (int i = 0; i < steps; i++) {
+                NDArray t = threeEye.sub(z.matMul(y));
+                y = y.matMul(t).muli(half);
+                z = t.matMul(z).muli(half);
+            }
+            NDArray d = z.matMul(x); // (…, s, l)
+            d.muli(scope.create((float) Math.sqrt((double) m * n)).divi(frobenius(d).maximum(floor)));
+            return scope.ret(m > n ? d.swapAxes(-1, -2) : d);
+        }
+    }
+
+    /** SWAN's transform: {@code newtonSchulzWhiten(gradNorm(G), k)}. */
+    public static NDArray swan(NDArray g, int steps, float eps) {
+        try (NDManager scope = NDManager.subManagerOf(g)) {
+            scope.tempAttachAll(g);
+            return scope.ret(newtonSchulzWhiten(gradNorm(g, eps), steps, eps));
+        }
+    }
+
+    /** SWAN's transform with the papers' defaults (k = 10, eps = 1e-8). */
+    public static NDArray swan(NDArray g) {
+        return swan(g, DEFAULT_NEWTON_SCHULZ_STEPS, DEFAULT_EPS);
+    }
+
+    /** GradNorm with the default eps. */
+    public static NDArray gradNorm(NDArray g) {
+        return gradNorm(g, DEFAULT_EPS);
+    }
+
+    /** SR-Sinkhorn with the papers' defaults (L = 5, eps = 1e-8). */
+    public static NDArray sinkhornNormalize(NDArray g) {
+        return sinkhornNormalize(g, DEFAULT_SINKHORN_ROUNDS, DEFAULT_EPS);
+    }
+
+    /** Frobenius norm of each matrix of the stack, shape {@code (…, 1, 1)}. */
+    private static NDArray frobenius(NDArray x) {
+        return x.square().sum(new int[] {-2, -1}, true).sqrt();
+    }
+
+    private static NDArray fp32(NDArray x) {
+        return x.toType(DataType.FLOAT32, false); // no copy when already fp32
+    }
+}
