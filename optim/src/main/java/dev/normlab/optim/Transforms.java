@@ -82,13 +82,21 @@ public final class Transforms {
             Shape lead = g.getShape().slice(0, g.getShape().dimension() - 2);
             NDArray r = scope.ones(lead.addAll(new Shape(m, 1))); // (…, m, 1)
             NDArray c = scope.ones(lead.addAll(new Shape(1, n))); // (…, 1, n)
+            NDArray liveRows = null; // 0 for all-zero rows of G: their scale would overflow
+            NDArray liveCols = null; // (sqrt(n)/eps per round), giving inf * 0 = NaN
             for (int i = 0; i < rounds; i++) {
                 // row step: rowNorm(X) = r * sqrt(P c²)
-                NDArray rowNorm = p.matMul(c.square().swapAxes(-1, -2)).sqrt().muli(r); // (…, m, 1)
-                r = r.mul(sqrtN).divi(rowNorm.maximum(floor));
+                NDArray rowSq = p.matMul(c.square().swapAxes(-1, -2)); // (…, m, 1)
+                if (liveRows == null) {
+                    liveRows = rowSq.gt(0f).toType(DataType.FLOAT32, false);
+                }
+                r = r.mul(sqrtN).divi(rowSq.sqrt().muli(r).maximum(floor)).muli(liveRows);
                 // column step: colNorm(X) = c * sqrt((r²)ᵀ P)
-                NDArray colNorm = r.square().swapAxes(-1, -2).matMul(p).sqrt().muli(c); // (…, 1, n)
-                c = c.mul(sqrtM).divi(colNorm.maximum(floor));
+                NDArray colSq = r.square().swapAxes(-1, -2).matMul(p); // (…, 1, n)
+                if (liveCols == null) {
+                    liveCols = colSq.gt(0f).toType(DataType.FLOAT32, false);
+                }
+                c = c.mul(sqrtM).divi(colSq.sqrt().muli(c).maximum(floor)).muli(liveCols);
             }
             return scope.ret(new NDList(r, c));
         }
@@ -159,7 +167,8 @@ public final class Transforms {
                 z = t.matMul(z).muli(half);
             }
             NDArray d = z.matMul(x); // (…, s, l)
-            d.muli(scope.create((float) Math.sqrt((double) m * n)).divi(frobenius(d).maximum(floor)));
+            NDArray sqrtMn = scope.create((float) Math.sqrt((double) m * n));
+            d.muli(sqrtMn.div(frobenius(d).maximum(floor))); // (…, 1, 1)
             return scope.ret(m > n ? d.swapAxes(-1, -2) : d);
         }
     }

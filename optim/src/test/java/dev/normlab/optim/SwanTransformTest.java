@@ -1,0 +1,126 @@
+package dev.normlab.optim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SwanTransformTest {
+
+    private static NDManager manager;
+    private final Random rnd = new Random(7);
+
+    @BeforeAll
+    static void open() {
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    @Test
+    void gradNormRowsHaveMeanZeroAndPopulationStdOne() {
+        try (NDManager scope = manager.newSubManager()) {
+            double[][] gn = Mat.fromNd(Transforms.gradNorm(Mat.toNd(scope, Mat.heavyTailed(rnd, 12, 40))));
+            for (double[] row : gn) {
+                double mean = Arrays.stream(row).average().orElseThrow();
+                double var = Arrays.stream(row).map(v -> (v - mean) * (v - mean)).sum() / row.length;
+                assertThat(mean).isCloseTo(0, within(1e-5));
+                assertThat(Math.sqrt(var)).isCloseTo(1, within(1e-5));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} x {1}")
+    @CsvSource({"16, 64", "64, 16", "24, 48", "48, 24"})
+    void newtonSchulzWhiteningMatchesSqrtMaxDimTimesUVtFromAnIndependentSvd(int m, int n) {
+        double[][] g = Mat.asFloat(Mat.gaussian(rnd, m, n));
+        double[][] expected = Oracles.exactWhiten(g);
+        try (NDManager scope = manager.newSubManager()) {
+            double[][] d = Mat.fromNd(Transforms.newtonSchulzWhiten(Mat.toNd(scope, g), 10));
+            assertThat(Mat.maxAbsDiff(d, expected)).isLessThan(1e-3);
+        }
+    }
+
+    // wide only: for m > n, GradNorm's centered rows make Gn rank-deficient (Gn·1 = 0), so U Vᵀ
+    // is not unique there and no SVD oracle applies
+    @ParameterizedTest(name = "{0} x {1}")
+    @CsvSource({"16, 64", "24, 48"})
+    void swanMatchesSqrtMaxDimTimesUVtOfGradNormFromAnIndependentSvd(int m, int n) {
+        double[][] g = Mat.asFloat(Mat.gaussian(rnd, m, n));
+        double[][] expected = Oracles.exactWhiten(Oracles.gradNorm(g));
+        try (NDManager scope = manager.newSubManager()) {
+            double[][] d = Mat.fromNd(Transforms.swan(Mat.toNd(scope, g)));
+            assertThat(Mat.maxAbsDiff(d, expected)).isLessThan(1e-3);
+        }
+    }
+
+    @Test
+    void whitenedOutputTimesItsTransposeIsNTimesIdentityForWideMatrices() {
+        int m = 16;
+        int n = 64;
+        try (NDManager scope = manager.newSubManager()) {
+            double[][] d = Mat.fromNd(Transforms.newtonSchulzWhiten(Mat.toNd(scope, Mat.gaussian(rnd, m, n)), 10));
+            double[][] ddt = Mat.multiply(d, Mat.transpose(d));
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < m; j++) {
+                    assertThat(ddt[i][j]).isCloseTo(i == j ? n : 0, within(1e-2 * n));
+                }
+            }
+            assertThat(Mat.frobenius(d)).isCloseTo(Math.sqrt((double) m * n), within(1e-3));
+        }
+    }
+
+    @Test
+    void whiteningTheTransposeGivesTheTransposeOfTheWhitening() {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = Mat.toNd(scope, Mat.gaussian(rnd, 20, 50));
+            NDArray direct = Transforms.newtonSchulzWhiten(x, 10);
+            NDArray ofTranspose = Transforms.newtonSchulzWhiten(x.transpose(), 10);
+            assertThat(ofTranspose.transpose().allClose(direct, 1e-5, 1e-5, false)).isTrue();
+        }
+    }
+
+    @Test
+    void constantRowsAndAnAllConstantMatrixGiveFiniteOutput() {
+        double[][] g = Mat.gaussian(rnd, 8, 32);
+        Arrays.fill(g[2], 3.0);
+        Arrays.fill(g[5], 0.0);
+        double[][] constant = new double[4][10];
+        for (double[] row : constant) {
+            Arrays.fill(row, -1.5);
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            double[][] d = Mat.fromNd(Transforms.swan(Mat.toNd(scope, g)));
+            assertThat(Arrays.stream(d).flatMapToDouble(Arrays::stream)).allMatch(Double::isFinite);
+            assertThat(d[2]).containsOnly(0.0);
+            double[][] zero = Mat.fromNd(Transforms.swan(Mat.toNd(scope, constant)));
+            assertThat(Arrays.stream(zero).flatMapToDouble(Arrays::stream)).containsOnly(0.0);
+        }
+    }
+
+    @Test
+    void aStackIsWhitenedExactlyLikeEachMatrixAlone() {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray a = Mat.toNd(scope, Mat.gaussian(rnd, 12, 30));
+            NDArray b = Mat.toNd(scope, Mat.gaussian(rnd, 12, 30));
+            NDArray stacked = Transforms.swan(NDArrays.stack(new NDList(a, b)));
+            assertThat(stacked.get(0).allClose(Transforms.swan(a), 1e-5, 1e-5, false)).isTrue();
+            assertThat(stacked.get(1).allClose(Transforms.swan(b), 1e-5, 1e-5, false)).isTrue();
+            NDArray tall = Transforms.swan(NDArrays.stack(new NDList(a.transpose(), b.transpose())));
+            assertThat(tall.get(1).allClose(Transforms.swan(b.transpose()), 1e-5, 1e-5, false)).isTrue();
+        }
+    }
+}
