@@ -1,0 +1,160 @@
+package dev.normlab.optim.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.PairList;
+import dev.normlab.optim.AdamW;
+import dev.normlab.optim.ParameterRole;
+import dev.normlab.optim.RoutedOptimizer;
+import dev.normlab.optim.Route;
+import dev.normlab.optim.Sgd;
+import dev.normlab.optim.SinkGd;
+import dev.normlab.optim.Swan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Optimizer step time over the full parameter set of llama-60m / llama-130m shapes (random fp32
+ * gradients, CPU), through {@link RoutedOptimizer#update} exactly as DJL's trainer calls it:
+ * hidden matrices with the method's rule, embedding/head/gains with AdamW. Prints a markdown
+ * table: median step, its hidden-matrix part and its AdamW part, persistent state.
+ *
+ * <p>Run: {@code ./mvnw -q -B -pl optim -am -Pbench -DskipTests verify} (see docs/benchmarks.md).
+ * System properties: {@code bench.presets} (default {@code llama-60m,llama-130m}),
+ * {@code bench.steps} (20), {@code bench.swanSteps} (5: SWAN takes seconds per step here).
+ */
+public final class OptimizerBench {
+
+    private static final int VOCAB = 32000;
+    private static final int WARMUP = 3;
+
+    record Preset(String name, int hidden, int intermediate, int layers) {}
+
+    record Result(Preset preset, String method, int steps, double stepMs, double hiddenMs, double restMs,
+            long stateBytes, long hiddenStateBytes) {}
+
+    private record Config(String method, Supplier<Optimizer> hiddenRule, boolean stack, boolean slow) {}
+
+    private static final List<Preset> PRESETS = List.of(
+            new Preset("llama-60m", 512, 1376, 8),
+            new Preset("llama-130m", 768, 2048, 12));
+
+    private OptimizerBench() {}
+
+    public static void main(String[] args) {
+        List<String> wanted = Arrays.asList(System.getProperty("bench.presets", "llama-60m,llama-130m").split(","));
+        int steps = Integer.getInteger("bench.steps", 20);
+        int swanSteps = Integer.getInteger("bench.swanSteps", 5);
+        Tracker lr = Tracker.fixed(1e-3f);
+        List<Config> configs = List.of(
+                new Config("AdamW (all)", null, false, false),
+                new Config("SGD (hidden) + AdamW", () -> Sgd.builder().setLearningRateTracker(lr).build(), false, false),
+                new Config("SinkGD per-matrix + AdamW", () -> SinkGd.builder().setLearningRateTracker(lr).build(), false, false),
+                new Config("SinkGD stacked + AdamW", () -> SinkGd.builder().setLearningRateTracker(lr).build(), true, false),
+                new Config("SWAN stacked + AdamW", () -> Swan.builder().setLearningRateTracker(lr).build(), true, true));
+        List<Result> results = new ArrayList<>();
+        for (Preset preset : PRESETS) {
+            if (!wanted.contains(preset.name())) {
+                continue;
+            }
+            try (NDManager manager = NDManager.newBaseManager()) {
+                PairList<String, Parameter> params = parameters(manager, preset);
+                Map<String, NDArray> grads = new java.util.HashMap<>();
+                for (Parameter p : params.values()) {
+                    grads.put(p.getId(), manager.randomNormal(p.getArray().getShape()));
+                }
+                for (Config config : configs) {
+                    Result r = run(preset, config, params, grads, lr, config.slow() ? swanSteps : steps);
+                    results.add(r);
+                    System.err.printf("%s %s: %.1f ms%n", preset.name(), config.method(), r.stepMs());
+                }
+            }
+        }
+        print(results);
+    }
+
+    private static Result run(Preset preset, Config config, PairList<String, Parameter> params,
+            Map<String, NDArray> grads, Tracker lr, int steps) {
+        AdamW adamW = AdamW.builder().setLearningRateTracker(lr).build();
+        Optimizer hidden = config.hiddenRule() == null ? adamW : config.hiddenRule().get();
+        try (RoutedOptimizer optimizer = RoutedOptimizer.builder()
+                .setParameters(params).setHiddenRule(hidden).setAdamW(adamW).optStackHidden(config.stack()).build()) {
+            List<Route> hiddenRoutes = optimizer.routing().withRole(ParameterRole.HIDDEN_MATRIX);
+            List<Route> rest = optimizer.routing().routes().stream().filter(r -> !r.role().isHidden()).toList();
+            Map<String, NDArray> weights = new java.util.HashMap<>();
+            params.values().forEach(p -> weights.put(p.getId(), p.getArray()));
+            double[] hiddenMs = new double[steps];
+            double[] restMs = new double[steps];
+            double[] totalMs = new double[steps];
+            for (int s = -Math.min(WARMUP, steps); s < steps; s++) {
+                long t0 = System.nanoTime();
+                hiddenRoutes.forEach(r -> optimizer.update(r.id(), weights.get(r.id()), grads.get(r.id())));
+                long t1 = System.nanoTime();
+                rest.forEach(r -> optimizer.update(r.id(), weights.get(r.id()), grads.get(r.id())));
+                long t2 = System.nanoTime();
+                if (s >= 0) {
+                    hiddenMs[s] = (t1 - t0) / 1e6;
+                    restMs[s] = (t2 - t1) / 1e6;
+                    totalMs[s] = (t2 - t0) / 1e6;
+                }
+            }
+            long hiddenState = optimizer.stateBytesByRole().getOrDefault(ParameterRole.HIDDEN_MATRIX, 0L);
+            return new Result(preset, config.method(), steps, median(totalMs), median(hiddenMs), median(restMs),
+                    optimizer.stateBytes(), hiddenState);
+        }
+    }
+
+    /** The LLaMA parameter set with NormLab's DJL paths (ids = paths here). */
+    static PairList<String, Parameter> parameters(NDManager manager, Preset p) {
+        int h = p.hidden();
+        int i = p.intermediate();
+        PairList<String, Parameter> params = new PairList<>();
+        add(params, manager, "01embed_tokens_weight", new Shape(VOCAB, h));
+        for (int l = 1; l <= p.layers(); l++) {
+            String layer = String.format("02layers_%02ddecoder_layer_", l);
+            add(params, manager, layer + "01self_attn_01q_proj_weight", new Shape(h, h));
+            add(params, manager, layer + "01self_attn_02k_proj_weight", new Shape(h, h));
+            add(params, manager, layer + "01self_attn_03v_proj_weight", new Shape(h, h));
+            add(params, manager, layer + "01self_attn_04o_proj_weight", new Shape(h, h));
+            add(params, manager, layer + "02mlp_01gate_proj_weight", new Shape(i, h));
+            add(params, manager, layer + "02mlp_02up_proj_weight", new Shape(i, h));
+            add(params, manager, layer + "02mlp_03down_proj_weight", new Shape(h, i));
+            add(params, manager, layer + "03input_layernorm_gain", new Shape(h));
+            add(params, manager, layer + "04post_attention_layernorm_gain", new Shape(h));
+        }
+        add(params, manager, "03norm_gain", new Shape(h));
+        add(params, manager, "04lm_head_weight", new Shape(VOCAB, h));
+        return params;
+    }
+
+    private static void add(PairList<String, Parameter> params, NDManager manager, String name, Shape shape) {
+        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).build();
+        p.setArray(manager.randomNormal(0f, 0.02f, shape, ai.djl.ndarray.types.DataType.FLOAT32));
+        params.add(name, p);
+    }
+
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static void print(List<Result> results) {
+        System.out.println("| preset | method | steps | step ms (median) | hidden part ms | AdamW part ms | vs AdamW | state MiB | hidden-matrix state |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        for (Result r : results) {
+            double adam = results.stream().filter(o -> o.preset() == r.preset() && o.method().startsWith("AdamW"))
+                    .findFirst().map(Result::stepMs).orElse(Double.NaN);
+            System.out.printf("| %s | %s | %d | %.1f | %.1f | %.1f | %.2fx | %.1f | %d B |%n", r.preset().name(),
+                    r.method(), r.steps(), r.stepMs(), r.hiddenMs(), r.restMs(), r.stepMs() / adam,
+                    r.stateBytes() / (1024.0 * 1024.0), r.hiddenStateBytes());
+        }
+    }
+}
