@@ -42,15 +42,25 @@ final class HiddenStacks {
     private final Map<String, Slot> slots = new HashMap<>();
     private final List<Group> groups = new ArrayList<>();
 
-    HiddenStacks(StatelessOptimizer rule, List<Route> hidden) {
+    /**
+     * @param maxStackBytes cap on one stack's fp32 buffer; a larger same-shape group is split into
+     *     several stacks. Each stack allocates a few transients of this size per step; above glibc's
+     *     largest mmap threshold (32 MiB) every one is a fresh mmap with page faults on first touch,
+     *     which on CPU cost more than the JNI calls stacking saves.
+     */
+    HiddenStacks(StatelessOptimizer rule, List<Route> hidden, long maxStackBytes) {
         this.rule = rule;
         Map<Shape, List<String>> byShape = new LinkedHashMap<>();
         hidden.forEach(r -> byShape.computeIfAbsent(r.shape(), s -> new ArrayList<>()).add(r.id()));
         byShape.forEach((shape, ids) -> {
-            Group g = new Group(ids, shape);
-            groups.add(g);
-            for (int i = 0; i < ids.size(); i++) {
-                slots.put(ids.get(i), new Slot(g, i));
+            int perStack = (int) Math.max(1, Math.min(ids.size(), maxStackBytes / (shape.size() * Float.BYTES)));
+            for (int from = 0; from < ids.size(); from += perStack) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + perStack));
+                Group g = new Group(chunk, shape);
+                groups.add(g);
+                for (int i = 0; i < chunk.size(); i++) {
+                    slots.put(chunk.get(i), new Slot(g, i));
+                }
             }
         });
     }
@@ -59,11 +69,9 @@ final class HiddenStacks {
         return slots.containsKey(parameterId);
     }
 
-    /** Shapes and sizes of the groups, in the block's order. */
-    Map<Shape, Integer> groupSizes() {
-        Map<Shape, Integer> sizes = new LinkedHashMap<>();
-        groups.forEach(g -> sizes.put(g.shape, g.ids.size()));
-        return sizes;
+    /** Shape and size of every stack, in the block's order. */
+    List<Map.Entry<Shape, Integer>> stackSizes() {
+        return groups.stream().map(g -> Map.entry(g.shape, g.ids.size())).toList();
     }
 
     void accept(String parameterId, NDArray weight, NDArray grad) {

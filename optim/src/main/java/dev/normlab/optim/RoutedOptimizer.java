@@ -29,7 +29,8 @@ import java.util.Map;
  *
  * <p><b>Stacked path.</b> With {@code optStackHidden(true)} (stateless hidden rules only) the
  * hidden matrices are grouped by shape when the optimizer is built (for LLaMA: q,k,v,o of all
- * layers; gate and up; down). The training loop does not change: during {@code trainer.step()}
+ * layers; gate and up; down), each split into stacks of at most {@code optMaxStackBytes}. The
+ * training loop does not change: during {@code trainer.step()}
  * DJL calls {@link #update} per parameter; each hidden gradient is copied into its group's
  * transient {@code (B, m, n)} buffer and the call completing the group normalizes the stack in
  * one batched call and updates every weight of the group (tested equal to the per-matrix path).
@@ -39,6 +40,9 @@ import java.util.Map;
  * <p>Gradient hooks (rescale, clip) and weight decay are configured on the two rules, not here.
  */
 public final class RoutedOptimizer extends Optimizer implements StateSize, AutoCloseable {
+
+    /** Default cap on one stack of the stacked path (see {@link Builder#optMaxStackBytes}). */
+    public static final long DEFAULT_MAX_STACK_BYTES = 16L << 20;
 
     private final RoutingTable routing;
     private final Optimizer hiddenRule;
@@ -61,7 +65,8 @@ public final class RoutedOptimizer extends Optimizer implements StateSize, AutoC
                     + hiddenRule.getClass().getSimpleName());
         }
         this.stacks = builder.stackHidden
-                ? new HiddenStacks((StatelessOptimizer) hiddenRule, routing.withRole(ParameterRole.HIDDEN_MATRIX))
+                ? new HiddenStacks((StatelessOptimizer) hiddenRule, routing.withRole(ParameterRole.HIDDEN_MATRIX),
+                        builder.maxStackBytes)
                 : null;
         allocateUpFront(parameters);
     }
@@ -153,8 +158,21 @@ public final class RoutedOptimizer extends Optimizer implements StateSize, AutoC
         private Optimizer hiddenRule;
         private AdamW adamW;
         private boolean stackHidden;
+        private long maxStackBytes = DEFAULT_MAX_STACK_BYTES;
 
         Builder() {}
+
+        /**
+         * Largest fp32 stack of the stacked path (default 16 MiB); bigger same-shape groups are
+         * split. On CPU, stacks above glibc's 32 MiB mmap threshold page-fault every step.
+         */
+        public Builder optMaxStackBytes(long maxStackBytes) {
+            if (maxStackBytes < 1) {
+                throw new IllegalArgumentException("maxStackBytes must be >= 1, got " + maxStackBytes);
+            }
+            this.maxStackBytes = maxStackBytes;
+            return this;
+        }
 
         /** The block's parameters ({@code block.getParameters()}), initialized. */
         public Builder setParameters(PairList<String, Parameter> parameters) {

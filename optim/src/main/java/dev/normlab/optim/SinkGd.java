@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * SinkGD (arXiv 2502.06742): {@code W ← W − (alpha · eta_t) · SR-Sinkhorn(G, L)}, no state.
+ * SinkGD (paper cited in {@link Transforms}): {@code W ← W − (alpha · eta_t) · SR-Sinkhorn(G, L)}, no state.
  *
  * <p>The step is applied in the fast form: the row and column scales r, c come from
  * {@link Transforms#sinkhornScales} and {@code −alpha·eta·X = G · (−alpha·eta·r) · c} is formed

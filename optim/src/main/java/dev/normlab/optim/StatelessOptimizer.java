@@ -15,6 +15,7 @@ import java.util.List;
  *
  * <p>Two entry points, tested equal: {@link #update} (DJL's per-parameter call) and
  * {@link #updateStack} (a stack of same-shaped matrices normalized in one batched call).
+ * Not thread-safe: DJL's parameter server calls {@code update} sequentially.
  */
 public abstract class StatelessOptimizer extends Optimizer implements StateSize {
 
@@ -44,6 +45,10 @@ public abstract class StatelessOptimizer extends Optimizer implements StateSize 
     /** {@inheritDoc} */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
+        if (weight.getShape().dimension() != 2) {
+            throw new IllegalArgumentException(ruleName() + " updates matrices only; parameter " + parameterId
+                    + " has shape " + weight.getShape() + " (route it to AdamW)");
+        }
         float step = alpha * learningRate.getNewValue(parameterId, updateCount(parameterId));
         try (NDManager scope = NDManager.subManagerOf(grad)) {
             scope.tempAttachAll(grad); // every intermediate lands in scope

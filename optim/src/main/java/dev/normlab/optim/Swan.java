@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * SWAN (arXiv 2412.13148): {@code W ← W − (alpha · eta_t) · whiten(GradNorm(G))}, no state.
+ * SWAN (paper cited in {@link Transforms}): {@code W ← W − (alpha · eta_t) · whiten(GradNorm(G))}, no state.
  * Whitening is coupled Newton–Schulz with factor 1/2 on the smaller side, rescaled to RMS 1
  * (see {@link Transforms#newtonSchulzWhiten}). Cost O(m²n) per matrix, far above SinkGD.
  */

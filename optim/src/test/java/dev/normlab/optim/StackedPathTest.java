@@ -83,14 +83,18 @@ class StackedPathTest {
         try (Model model = Fixtures.miniLlamaModel()) {
             RoutingTable table = ParameterRouter.llamaDefaults().route(model.getBlock().getParameters());
             HiddenStacks stacks = new HiddenStacks(SinkGd.builder().setLearningRateTracker(Tracker.fixed(0.1f)).build(),
-                    table.withRole(ParameterRole.HIDDEN_MATRIX));
+                    table.withRole(ParameterRole.HIDDEN_MATRIX), RoutedOptimizer.DEFAULT_MAX_STACK_BYTES);
             int h = Fixtures.HIDDEN;
             int i = Fixtures.INTER;
             int l = Fixtures.LAYERS;
-            assertThat(stacks.groupSizes()).containsExactly(
+            assertThat(stacks.stackSizes()).containsExactly(
                     java.util.Map.entry(new Shape(h, h), 4 * l),   // q, k, v, o of every layer
                     java.util.Map.entry(new Shape(i, h), 2 * l),   // gate and up
                     java.util.Map.entry(new Shape(h, i), l));      // down
+            // a cap of three h×h matrices splits the 4L = 8 q,k,v,o into stacks of 3, 3, 2
+            HiddenStacks capped = new HiddenStacks(SinkGd.builder().setLearningRateTracker(Tracker.fixed(0.1f)).build(),
+                    table.withRole(ParameterRole.HIDDEN_MATRIX), 3L * h * h * Float.BYTES);
+            assertThat(capped.stackSizes()).extracting(java.util.Map.Entry::getValue).startsWith(3, 3, 2);
             assertThatThrownBy(() -> Fixtures.routed(model.getBlock(),
                     AdamW.builder().setLearningRateTracker(Tracker.fixed(0.1f)).build(), 1e-3f, true))
                     .hasMessageContaining("stackHidden");

@@ -70,44 +70,61 @@ public final class OptimizerBench {
                 for (Parameter p : params.values()) {
                     grads.put(p.getId(), manager.randomNormal(p.getArray().getShape()));
                 }
-                for (Config config : configs) {
-                    Result r = run(preset, config, params, grads, lr, config.slow() ? swanSteps : steps);
-                    results.add(r);
-                    System.err.printf("%s %s: %.1f ms%n", preset.name(), config.method(), r.stepMs());
+                // interleaved: every step runs each fast method once, so load from other processes
+                // on the shared cores hits all of them alike; SWAN (seconds per step) runs after
+                List<Config> fast = configs.stream().filter(c -> !c.slow()).toList();
+                results.addAll(run(preset, fast, params, grads, lr, steps));
+                for (Config slow : configs.stream().filter(Config::slow).toList()) {
+                    results.addAll(run(preset, List.of(slow), params, grads, lr, swanSteps));
                 }
             }
         }
         print(results);
     }
 
-    private static Result run(Preset preset, Config config, PairList<String, Parameter> params,
+    private static List<Result> run(Preset preset, List<Config> configs, PairList<String, Parameter> params,
             Map<String, NDArray> grads, Tracker lr, int steps) {
-        AdamW adamW = AdamW.builder().setLearningRateTracker(lr).build();
-        Optimizer hidden = config.hiddenRule() == null ? adamW : config.hiddenRule().get();
-        try (RoutedOptimizer optimizer = RoutedOptimizer.builder()
-                .setParameters(params).setHiddenRule(hidden).setAdamW(adamW).optStackHidden(config.stack()).build()) {
-            List<Route> hiddenRoutes = optimizer.routing().withRole(ParameterRole.HIDDEN_MATRIX);
-            List<Route> rest = optimizer.routing().routes().stream().filter(r -> !r.role().isHidden()).toList();
+        List<RoutedOptimizer> optimizers = new ArrayList<>();
+        try {
+            for (Config config : configs) {
+                AdamW adamW = AdamW.builder().setLearningRateTracker(lr).build();
+                Optimizer hidden = config.hiddenRule() == null ? adamW : config.hiddenRule().get();
+                optimizers.add(RoutedOptimizer.builder().setParameters(params).setHiddenRule(hidden)
+                        .setAdamW(adamW).optStackHidden(config.stack()).build());
+            }
             Map<String, NDArray> weights = new java.util.HashMap<>();
             params.values().forEach(p -> weights.put(p.getId(), p.getArray()));
-            double[] hiddenMs = new double[steps];
-            double[] restMs = new double[steps];
-            double[] totalMs = new double[steps];
+            double[][] hiddenMs = new double[configs.size()][steps];
+            double[][] restMs = new double[configs.size()][steps];
+            double[][] totalMs = new double[configs.size()][steps];
             for (int s = -Math.min(WARMUP, steps); s < steps; s++) {
-                long t0 = System.nanoTime();
-                hiddenRoutes.forEach(r -> optimizer.update(r.id(), weights.get(r.id()), grads.get(r.id())));
-                long t1 = System.nanoTime();
-                rest.forEach(r -> optimizer.update(r.id(), weights.get(r.id()), grads.get(r.id())));
-                long t2 = System.nanoTime();
-                if (s >= 0) {
-                    hiddenMs[s] = (t1 - t0) / 1e6;
-                    restMs[s] = (t2 - t1) / 1e6;
-                    totalMs[s] = (t2 - t0) / 1e6;
+                for (int c = 0; c < configs.size(); c++) {
+                    RoutedOptimizer optimizer = optimizers.get(c);
+                    List<Route> hiddenRoutes = optimizer.routing().withRole(ParameterRole.HIDDEN_MATRIX);
+                    List<Route> rest = optimizer.routing().routes().stream().filter(r -> !r.role().isHidden()).toList();
+                    long t0 = System.nanoTime();
+                    hiddenRoutes.forEach(r -> optimizer.update(r.id(), weights.get(r.id()), grads.get(r.id())));
+                    long t1 = System.nanoTime();
+                    rest.forEach(r -> optimizer.update(r.id(), weights.get(r.id()), grads.get(r.id())));
+                    long t2 = System.nanoTime();
+                    if (s >= 0) {
+                        hiddenMs[c][s] = (t1 - t0) / 1e6;
+                        restMs[c][s] = (t2 - t1) / 1e6;
+                        totalMs[c][s] = (t2 - t0) / 1e6;
+                    }
                 }
             }
-            long hiddenState = optimizer.stateBytesByRole().getOrDefault(ParameterRole.HIDDEN_MATRIX, 0L);
-            return new Result(preset, config.method(), steps, median(totalMs), median(hiddenMs), median(restMs),
-                    optimizer.stateBytes(), hiddenState);
+            List<Result> results = new ArrayList<>();
+            for (int c = 0; c < configs.size(); c++) {
+                RoutedOptimizer optimizer = optimizers.get(c);
+                long hiddenState = optimizer.stateBytesByRole().getOrDefault(ParameterRole.HIDDEN_MATRIX, 0L);
+                results.add(new Result(preset, configs.get(c).method(), steps, median(totalMs[c]),
+                        median(hiddenMs[c]), median(restMs[c]), optimizer.stateBytes(), hiddenState));
+                System.err.printf("%s %s: %.1f ms%n", preset.name(), configs.get(c).method(), median(totalMs[c]));
+            }
+            return results;
+        } finally {
+            optimizers.forEach(RoutedOptimizer::close);
         }
     }
 
