@@ -1,0 +1,160 @@
+package dev.normlab.backend.queue;
+
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The queue's SQL. Each state change is one statement guarded by the expected state and, for worker calls,
+ * by the attempt (the fencing token): a stale attempt matches no row and changes nothing.
+ */
+@Repository
+class QueueRepository {
+
+    private final JdbcClient jdbc;
+    private final QueueProperties properties;
+
+    QueueRepository(JdbcClient jdbc, QueueProperties properties) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+    }
+
+    record Claimed(long id, int attempt, String spec, Long checkpointStep, String checkpointLocation) {
+    }
+
+    /**
+     * Claims the next eligible run in one statement: highest priority, then lowest team virtual time, then
+     * oldest; SKIP LOCKED lets concurrent claimers pass each other instead of queueing on the same row.
+     */
+    Optional<Claimed> claim(String workerName, String deviceKind, long deviceMemoryBytes) {
+        return jdbc.sql("""
+                with next as (
+                    select id from runs
+                    where status = 'QUEUED' and (not_before is null or not_before <= now())
+                      and device in ('any', :device) and required_memory_bytes <= :memory
+                    order by priority desc, vtime, id
+                    limit 1
+                    for update skip locked)
+                update runs r set status = 'RUNNING', attempt = r.attempt + 1, worker_name = :worker,
+                                  lease_until = now() + :leaseMs * interval '1 millisecond',
+                                  started_at = coalesce(r.started_at, now()), cancel_requested = false,
+                                  not_before = null, updated_at = now()
+                from next where r.id = next.id
+                returning r.id, r.attempt, r.spec, r.checkpoint_step, r.checkpoint_location""")
+                .param("device", deviceKind).param("memory", deviceMemoryBytes).param("worker", workerName)
+                .param("leaseMs", properties.lease().toMillis())
+                .query(Claimed.class).optional();
+    }
+
+    /** Extends the lease; empty when the attempt no longer holds the run. */
+    Optional<Boolean> heartbeat(long runId, int attempt) {
+        return jdbc.sql("""
+                update runs set lease_until = now() + :leaseMs * interval '1 millisecond', updated_at = now()
+                where id = :id and attempt = :attempt and status = 'RUNNING'
+                returning cancel_requested""")
+                .param("id", runId).param("attempt", attempt).param("leaseMs", properties.lease().toMillis())
+                .query(Boolean.class).optional();
+    }
+
+    /** True while {@code attempt} holds the run; locks the row (FOR SHARE) until the caller's transaction ends. */
+    boolean holdsLease(long runId, int attempt) {
+        return jdbc.sql("select 1 from runs where id = ? and attempt = ? and status = 'RUNNING' for share")
+                .params(runId, attempt).query(Integer.class).optional().isPresent();
+    }
+
+    /** RUNNING → SUCCEEDED or CANCELLED. */
+    boolean finish(long runId, int attempt, String status, String error, String summaryJson, Double finalLoss) {
+        return jdbc.sql("""
+                update runs set status = :status, error = :error, summary = cast(:summary as jsonb),
+                                final_loss = :finalLoss, finished_at = now(), lease_until = null, updated_at = now()
+                where id = :id and attempt = :attempt and status = 'RUNNING'""")
+                .param("id", runId).param("attempt", attempt).param("status", status).param("error", error)
+                .param("summary", summaryJson).param("finalLoss", finalLoss)
+                .update() == 1;
+    }
+
+    /**
+     * RUNNING → QUEUED (with backoff, within the code-failure budget) or FAILED: retryable failures are CODE
+     * failures of a run nobody asked to cancel. Returns the new status, empty when the attempt lost its lease.
+     */
+    Optional<String> fail(long runId, int attempt, boolean retryable, String error, String summaryJson, Double finalLoss) {
+        return jdbc.sql("""
+                update runs set
+                    code_failures = code_failures + case when :retryable then 1 else 0 end,
+                    status = case when :retryable and not cancel_requested and code_failures < :retries
+                                  then 'QUEUED' else 'FAILED' end,
+                    not_before = case when :retryable and not cancel_requested and code_failures < :retries
+                                      then now() + least(:baseMs * power(2, code_failures), :maxMs) * interval '1 millisecond' end,
+                    finished_at = case when :retryable and not cancel_requested and code_failures < :retries
+                                       then null else now() end,
+                    error = :error, summary = cast(:summary as jsonb), final_loss = :finalLoss,
+                    lease_until = null, updated_at = now()
+                where id = :id and attempt = :attempt and status = 'RUNNING'
+                returning status""")
+                .param("id", runId).param("attempt", attempt).param("retryable", retryable)
+                .param("retries", properties.codeRetries()).param("baseMs", properties.backoffBase().toMillis())
+                .param("maxMs", properties.backoffMax().toMillis()).param("error", error)
+                .param("summary", summaryJson).param("finalLoss", finalLoss)
+                .query(String.class).optional();
+    }
+
+    /** A worker shutting down hands the run back (no retry spent); a run with a pending cancel ends CANCELLED. */
+    Optional<String> release(long runId, int attempt, String reason) {
+        return jdbc.sql("""
+                update runs set status = case when cancel_requested then 'CANCELLED' else 'QUEUED' end,
+                                finished_at = case when cancel_requested then now() end,
+                                error = :reason, lease_until = null, not_before = null, updated_at = now()
+                where id = :id and attempt = :attempt and status = 'RUNNING'
+                returning status""")
+                .param("id", runId).param("attempt", attempt).param("reason", reason)
+                .query(String.class).optional();
+    }
+
+    /** Records the newest checkpoint (an older step reported late never replaces a newer one). */
+    boolean checkpoint(long runId, int attempt, long step, String location) {
+        return jdbc.sql("""
+                update runs set
+                    checkpoint_location = case when checkpoint_step is null or :step >= checkpoint_step
+                                               then :location else checkpoint_location end,
+                    checkpoint_step = greatest(coalesce(checkpoint_step, :step), :step), updated_at = now()
+                where id = :id and attempt = :attempt and status = 'RUNNING'""")
+                .param("id", runId).param("attempt", attempt).param("step", step).param("location", location)
+                .update() == 1;
+    }
+
+    record Reaped(long id, String status, int attempt) {
+    }
+
+    /**
+     * Every RUNNING run whose lease expired: back to QUEUED with backoff, or FAILED once the infrastructure
+     * budget is spent (CANCELLED if a cancel was pending). Records why on the run.
+     */
+    List<Reaped> reapExpired() {
+        return jdbc.sql("""
+                update runs set
+                    infra_failures = infra_failures + 1,
+                    status = case when cancel_requested then 'CANCELLED'
+                                  when infra_failures >= :retries then 'FAILED' else 'QUEUED' end,
+                    not_before = case when not cancel_requested and infra_failures < :retries
+                                      then now() + least(:baseMs * power(2, infra_failures), :maxMs) * interval '1 millisecond' end,
+                    finished_at = case when cancel_requested or infra_failures >= :retries then now() end,
+                    error = 'lease of attempt ' || attempt || ' on worker ' || coalesce(worker_name, '?')
+                            || ' expired at ' || to_char(lease_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                            || case when not cancel_requested and infra_failures >= :retries
+                                    then '; gave up after ' || (infra_failures + 1) || ' lost attempts' else '' end,
+                    lease_until = null, updated_at = now()
+                where status = 'RUNNING' and lease_until < now()
+                returning id, status, attempt""")
+                .param("retries", properties.infraRetries()).param("baseMs", properties.backoffBase().toMillis())
+                .param("maxMs", properties.backoffMax().toMillis())
+                .query(Reaped.class).list();
+    }
+
+    record StatusCount(String status, long count) {
+    }
+
+    List<StatusCount> countByStatus() {
+        return jdbc.sql("select status, count(*) as count from runs group by status").query(StatusCount.class).list();
+    }
+}

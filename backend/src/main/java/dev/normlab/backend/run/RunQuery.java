@@ -1,0 +1,26 @@
+package dev.normlab.backend.run;
+
+import java.util.List;
+
+/**
+ * A filtered, sorted page of runs.
+ *
+ * @param project project id or name (null = all the caller's projects)
+ * @param statuses any of these (empty = all)
+ * @param optimizers any of these (empty = all)
+ * @param tag runs carrying this tag
+ * @param nameContains case-insensitive text in the name
+ */
+record RunQuery(String project, List<RunStatus> statuses, List<String> optimizers, String tag, String nameContains,
+        Sort sort, boolean ascending, int page, int size) {
+
+    enum Sort {
+        CREATED("r.created_at"), FINISHED("r.finished_at"), FINAL_LOSS("r.final_loss");
+
+        final String column;
+
+        Sort(String column) {
+            this.column = column;
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.normlab.backend.run;
+
+import dev.normlab.api.memory.MemoryEstimate;
+import dev.normlab.api.spec.RunSpec;
+import dev.normlab.api.worker.Checkpoint;
+import dev.normlab.api.worker.RunSummary;
+import dev.normlab.backend.memory.MemoryView;
+import dev.normlab.backend.memory.RunMemory;
+import dev.normlab.backend.queue.QueueSignal;
+import dev.normlab.backend.system.ConflictException;
+import dev.normlab.backend.system.FieldProblem;
+import dev.normlab.backend.system.InvalidRequestException;
+import dev.normlab.backend.team.Caller;
+import dev.normlab.backend.team.ProjectView;
+import dev.normlab.backend.team.TeamRepository;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import jakarta.validation.groups.Default;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Submitting, reading and changing runs, always within the caller's teams. */
+@Service
+public class RunService {
+
+    private final RunRepository runs;
+    private final TeamRepository teams;
+    private final RunMemory memory;
+    private final Validator validator;
+    private final ApplicationEventPublisher events;
+    private final QueueSignal queueSignal;
+    private final JsonMapper json;
+    /** Reads stored JSON written by older versions without failing on fields since removed. */
+    private final JsonMapper storedJson;
+
+    RunService(RunRepository runs, TeamRepository teams, RunMemory memory, Validator validator,
+            ApplicationEventPublisher events, QueueSignal queueSignal, JsonMapper json) {
+        this.runs = runs;
+        this.teams = teams;
+        this.memory = memory;
+        this.validator = validator;
+        this.events = events;
+        this.queueSignal = queueSignal;
+        this.json = json;
+        this.storedJson = json.rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    }
+
+    /** Queues a validated spec in the project it names (one of the caller's). */
+    @Transactional
+    public RunView submit(Caller caller, RunSpec spec) {
+        return create(caller, spec, resolveProject(caller, spec.project()));
+    }
+
+    private RunView create(Caller caller, RunSpec spec, ProjectView project) {
+        MemoryEstimate estimate;
+        try {
+            estimate = memory.estimate(spec);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("model", e.getMessage());
+        }
+        long id = runs.nextId();
+        String name = spec.name() != null && !spec.name().isBlank()
+                ? spec.name().trim()
+                : spec.optimizer().name() + "-" + (spec.model().preset() != null ? spec.model().preset() : "custom") + "-" + id;
+        runs.insert(id, new RunRepository.NewRun(project.id(), name, spec.tags(), json.writeValueAsString(spec),
+                spec.optimizer().name(), spec.model().preset() != null ? spec.model().preset() : "custom",
+                spec.device(), estimate.totalBytes(), spec.priority(), caller.userId()), runs.stampVirtualTime(project.teamId()));
+        queueSignal.notifyQueued();
+        events.publishEvent(new RunStateChanged(id, RunStatus.QUEUED.name(), 0));
+        return view(runs.find(id).orElseThrow());
+    }
+
+    public RunView get(Caller caller, long id) {
+        return view(visible(caller, id));
+    }
+
+    public RunPage list(Caller caller, RunQuery query) {
+        RunRepository.Page page = runs.list(query, caller.teamIds());
+        int pages = (int) ((page.total() + query.size() - 1) / query.size());
+        return new RunPage(page.rows().stream().map(this::view).toList(), query.page(), query.size(), page.total(), pages);
+    }
+
+    /** QUEUED runs are cancelled at once; RUNNING ones when their worker sees cancelRequested. */
+    @Transactional
+    public RunView cancel(Caller caller, long id) {
+        RunRow run = visible(caller, id);
+        if (runs.cancelQueued(id)) {
+            events.publishEvent(new RunStateChanged(id, RunStatus.CANCELLED.name(), run.attempt()));
+        } else if (!runs.requestCancel(id)) {
+            throw new ConflictException("run " + id + " has already ended (" + runs.find(id).orElseThrow().status() + ")");
+        }
+        return view(runs.find(id).orElseThrow());
+    }
+
+    /**
+     * Resubmits a run's spec with {@code overrides} merged in (JSON merge patch: objects merge, values replace,
+     * null removes). The clone stays in the original's project unless the overrides name another.
+     */
+    @Transactional
+    public RunView cloneRun(Caller caller, long id, JsonNode overrides) {
+        RunRow original = visible(caller, id);
+        if (overrides != null && !overrides.isNull() && !overrides.isObject()) {
+            throw new InvalidRequestException("body", "must be a JSON object of spec fields to override");
+        }
+        ObjectNode merged = (ObjectNode) json.readTree(original.specJson());
+        if (overrides != null && overrides.isObject()) {
+            merge(merged, (ObjectNode) overrides);
+        }
+        if (overrides == null || !overrides.has("name")) {
+            String name = original.name() + " (clone)";
+            merged.put("name", name.length() > 200 ? name.substring(0, 200) : name);
+        }
+        RunSpec spec;
+        try {
+            spec = json.treeToValue(merged, RunSpec.class);
+        } catch (JacksonException e) {
+            throw new InvalidRequestException(jsonPath(e), e.getOriginalMessage());
+        }
+        validate(spec);
+        boolean moved = overrides != null && overrides.has("project");
+        ProjectView project = moved ? resolveProject(caller, spec.project())
+                : teams.project(original.projectId()).orElseThrow(() -> new RunNotFoundException(id));
+        return create(caller, spec, project);
+    }
+
+    @Transactional
+    public RunView patch(Caller caller, long id, RunPatch patch) {
+        visible(caller, id);
+        runs.patch(id, patch.name() == null ? null : patch.name().trim(), patch.tags(), patch.notes());
+        return view(runs.find(id).orElseThrow());
+    }
+
+    @Transactional
+    public void delete(Caller caller, long id) {
+        visible(caller, id);
+        if (!runs.deleteUnlessRunning(id)) {
+            throw new ConflictException("run " + id + " is RUNNING: cancel it first");
+        }
+    }
+
+    RunRow visible(Caller caller, long id) {
+        return runs.findVisible(id, caller.teamIds()).orElseThrow(() -> new RunNotFoundException(id));
+    }
+
+    /** The project a spec names: {@code team/project}, a project id, or a project name unique among the caller's teams. */
+    private ProjectView resolveProject(Caller caller, String reference) {
+        if (reference == null || reference.isBlank()) {
+            throw new InvalidRequestException("project", "must name the project the run belongs to");
+        }
+        String ref = reference.trim();
+        List<ProjectView> mine = teams.projectsOf(caller.teamIds());
+        List<ProjectView> matches = mine.stream().filter(p -> ref.equals(p.team() + "/" + p.name())).toList();
+        if (matches.isEmpty()) {
+            matches = mine.stream().filter(p -> ref.equals(p.name()) || ref.equals(Long.toString(p.id()))).toList();
+        }
+        if (matches.size() > 1) {
+            throw new InvalidRequestException("project", "'" + ref + "' exists in several of your teams: write team/project");
+        }
+        return matches.stream().findFirst().orElseThrow(() -> new InvalidRequestException("project",
+                "no project '" + ref + "' in your teams (create it with POST /api/v1/projects)"));
+    }
+
+    private void validate(RunSpec spec) {
+        Set<ConstraintViolation<RunSpec>> violations = validator.validate(spec, Default.class, RunSpec.Submitted.class);
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(violations.stream()
+                    .map(v -> new FieldProblem(v.getPropertyPath().toString(), v.getMessage()))
+                    .sorted(Comparator.comparing(FieldProblem::field)).toList());
+        }
+    }
+
+    private static void merge(ObjectNode target, ObjectNode patch) {
+        for (Map.Entry<String, JsonNode> field : patch.properties()) {
+            JsonNode value = field.getValue();
+            JsonNode existing = target.get(field.getKey());
+            if (value.isNull()) {
+                target.remove(field.getKey());
+            } else if (value.isObject() && existing != null && existing.isObject()) {
+                merge((ObjectNode) existing, (ObjectNode) value);
+            } else {
+                target.set(field.getKey(), value);
+            }
+        }
+    }
+
+    private static String jsonPath(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "body" : path.toString();
+    }
+
+    RunView view(RunRow row) {
+        RunSpec spec = storedJson.readValue(row.specJson(), RunSpec.class);
+        RunSummary summary = row.summaryJson() == null ? null : storedJson.readValue(row.summaryJson(), RunSummary.class);
+        Checkpoint checkpoint = row.checkpointStep() == null ? null : new Checkpoint(row.checkpointStep(), row.checkpointLocation());
+        return new RunView(row.id(), row.projectId(), row.project(), row.team(), row.name(), row.tags(), row.notes(),
+                row.status(), row.priority(), row.attempt(), row.infraFailures(), row.codeFailures(), row.cancelRequested(),
+                row.workerName(), row.leaseUntil(), row.notBefore(), checkpoint, row.error(), row.finalLoss(), summary,
+                MemoryView.of(memory.estimate(spec)), spec, row.createdAt(), row.startedAt(), row.finishedAt(), row.updatedAt());
+    }
+}

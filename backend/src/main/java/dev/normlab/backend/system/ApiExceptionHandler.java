@@ -1,0 +1,183 @@
+package dev.normlab.backend.system;
+
+import dev.normlab.backend.queue.LeaseLostException;
+import dev.normlab.backend.run.RunNotFoundException;
+import dev.normlab.backend.team.ForbiddenException;
+import dev.normlab.backend.team.UnauthorizedException;
+import jakarta.validation.ConstraintViolationException;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+/**
+ * The one place that turns failures into RFC 7807 problem+json. A 400 always lists every bad field in
+ * {@code errors: [{field, message}]}, so a client (dashboard form, CLI) can point at it.
+ */
+@RestControllerAdvice
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    @ExceptionHandler(InvalidRequestException.class)
+    ProblemDetail invalid(InvalidRequestException e) {
+        return badRequest(e.problems());
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ProblemDetail constraintViolation(ConstraintViolationException e) {
+        return badRequest(e.getConstraintViolations().stream()
+                .map(v -> new FieldProblem(v.getPropertyPath().toString(), v.getMessage()))
+                .sorted(java.util.Comparator.comparing(FieldProblem::field))
+                .toList());
+    }
+
+    @ExceptionHandler(RunNotFoundException.class)
+    ProblemDetail notFound(RunNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    @ExceptionHandler(LeaseLostException.class)
+    ProblemDetail leaseLost(LeaseLostException e) {
+        return problem(HttpStatus.CONFLICT, e.getMessage());
+    }
+
+    @ExceptionHandler(ConflictException.class)
+    ProblemDetail conflict(ConflictException e) {
+        return problem(HttpStatus.CONFLICT, e.getMessage());
+    }
+
+    @ExceptionHandler(UnauthorizedException.class)
+    ResponseEntity<ProblemDetail> unauthorized(UnauthorizedException e) {
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"normlab\"")
+                .body(problem(HttpStatus.UNAUTHORIZED, e.getMessage()));
+    }
+
+    @ExceptionHandler(ForbiddenException.class)
+    ProblemDetail forbidden(ForbiddenException e) {
+        return problem(HttpStatus.FORBIDDEN, e.getMessage());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> problems = new ArrayList<>();
+        for (var error : e.getBindingResult().getAllErrors()) {
+            String field = error instanceof FieldError f ? f.getField() : error.getObjectName();
+            problems.add(new FieldProblem(field, error.getDefaultMessage()));
+        }
+        problems.sort(java.util.Comparator.comparing(FieldProblem::field));
+        return ResponseEntity.badRequest().body(badRequest(problems));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> problems = new ArrayList<>();
+        e.getParameterValidationResults().forEach(result -> {
+            String name = result.getMethodParameter().getParameterName();
+            result.getResolvableErrors().forEach(error -> problems.add(new FieldProblem(name, error.getDefaultMessage())));
+        });
+        return ResponseEntity.badRequest().body(badRequest(problems));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        if (causedBy(e, PayloadTooLargeException.class) != null) {
+            return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                    .body(problem(HttpStatus.CONTENT_TOO_LARGE, causedBy(e, PayloadTooLargeException.class).getMessage()));
+        }
+        return ResponseEntity.badRequest().body(badRequest(List.of(unreadable(e))));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String name = e instanceof MethodArgumentTypeMismatchException m ? m.getName() : e.getPropertyName();
+        String type = e.getRequiredType() == null ? "the expected type" : e.getRequiredType().getSimpleName();
+        return ResponseEntity.badRequest().body(badRequest(List.of(
+                new FieldProblem(name, "'" + e.getValue() + "' is not a valid " + type))));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return ResponseEntity.badRequest().body(badRequest(List.of(new FieldProblem(e.getParameterName(), "is required"))));
+    }
+
+    /** Names the JSON field Jackson choked on: unknown property, wrong type, or malformed JSON. */
+    private static FieldProblem unreadable(HttpMessageNotReadableException e) {
+        JacksonException jackson = causedBy(e, JacksonException.class);
+        if (jackson == null) {
+            return new FieldProblem("body", "is missing or not readable JSON");
+        }
+        String path = path(jackson);
+        if (jackson instanceof UnrecognizedPropertyException unknown) {
+            return new FieldProblem(path, "unknown field '" + unknown.getPropertyName() + "'");
+        }
+        if (jackson instanceof InvalidFormatException format) {
+            String allowed = format.getTargetType() != null && format.getTargetType().isEnum()
+                    ? ", expected one of " + java.util.Arrays.toString(format.getTargetType().getEnumConstants())
+                    : " for " + (format.getTargetType() == null ? "this field" : format.getTargetType().getSimpleName());
+            return new FieldProblem(path, "invalid value '" + format.getValue() + "'" + allowed);
+        }
+        if (path.isEmpty()) {
+            return new FieldProblem("body", "malformed JSON: " + jackson.getOriginalMessage());
+        }
+        return new FieldProblem(path, jackson.getOriginalMessage());
+    }
+
+    private static String path(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static <T extends Throwable> T causedBy(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    static ProblemDetail badRequest(List<FieldProblem> problems) {
+        String detail = problems.size() == 1
+                ? problems.get(0).field() + ": " + problems.get(0).message()
+                : problems.size() + " invalid fields: " + String.join(", ", problems.stream().map(FieldProblem::field).toList());
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, detail);
+        problem.setProperty("errors", problems);
+        return problem;
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String detail) {
+        return ProblemDetail.forStatusAndDetail(status, detail);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.normlab.backend.support;
+
+import dev.normlab.backend.system.NormLabHome;
+import dev.normlab.backend.team.TeamService;
+import com.jayway.jsonpath.JsonPath;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+/**
+ * Test data through the real services: the bootstrap's admin and worker tokens (read back from the files the
+ * bootstrap wrote) and extra teams with their own member and project.
+ */
+@Component
+public class Fixtures {
+
+    /** A minimal valid submission body for the bootstrap's "default" project. */
+    public static final String SPEC = """
+            {"project": "default", "optimizer": {"name": "sinkgd"}, "steps": 10}""";
+
+    private final TeamService teams;
+    private final JdbcClient jdbc;
+    private final NormLabHome home;
+
+    Fixtures(TeamService teams, JdbcClient jdbc, NormLabHome home) {
+        this.teams = teams;
+        this.jdbc = jdbc;
+        this.home = home;
+    }
+
+    public String adminBearer() {
+        return "Bearer " + read("admin-token");
+    }
+
+    public String workerBearer() {
+        return "Bearer " + read("worker-token");
+    }
+
+    /** A new team with one member (bearer token) and a project named like the team. */
+    public Team newTeam(String prefix) {
+        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        TeamService.NewMember member = teams.createTeamWithMember(name, name + "-user");
+        long projectId = teams.createProject(member.teamId(), name);
+        return new Team(member.teamId(), name, projectId, "Bearer " + member.token().value());
+    }
+
+    public record Team(long id, String name, long projectId, String bearer) {
+        /** A valid submission body for this team's project. */
+        public String spec(String optimizer) {
+            return "{\"project\": \"" + name + "\", \"optimizer\": {\"name\": \"" + optimizer + "\"}, \"steps\": 10}";
+        }
+    }
+
+    /** Empties the queue (and everything hanging off runs) so a queue test sees only its own runs. */
+    public void deleteAllRuns() {
+        jdbc.sql("truncate runs cascade").update();
+    }
+
+    /** The {@code id} of the run (or other resource) in a JSON response. */
+    public static long idOf(MvcTestResult result) {
+        try {
+            Number id = JsonPath.read(result.getResponse().getContentAsString(StandardCharsets.UTF_8), "$.id");
+            return id.longValue();
+        } catch (java.io.UnsupportedEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String read(String file) {
+        try {
+            return Files.readString(home.home().resolve(file)).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
