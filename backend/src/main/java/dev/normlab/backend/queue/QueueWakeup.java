@@ -50,6 +50,16 @@ class QueueWakeup implements SmartLifecycle {
         }
     }
 
+    /** Counts notifications received (tests use it to see the LISTEN connection at work). */
+    long generation() {
+        lock.lock();
+        try {
+            return generation;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void wakeAll() {
         lock.lock();
         try {
