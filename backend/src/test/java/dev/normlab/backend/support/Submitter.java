@@ -1,0 +1,34 @@
+package dev.normlab.backend.support;
+
+import dev.normlab.api.spec.RunSpec;
+import dev.normlab.backend.run.RunService;
+import dev.normlab.backend.team.Authenticator;
+import dev.normlab.backend.team.Caller;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Queues many runs through the real service (no HTTP), for queue tests and benchmarks. */
+@Component
+public class Submitter {
+
+    private final RunService runs;
+    private final Authenticator authenticator;
+    private final JsonMapper json;
+
+    Submitter(RunService runs, Authenticator authenticator, JsonMapper json) {
+        this.runs = runs;
+        this.authenticator = authenticator;
+        this.json = json;
+    }
+
+    /** Submits {@code count} runs into the team's project; returns their ids in submit order. */
+    public long[] submit(Fixtures.Team team, int count) {
+        Caller caller = authenticator.authenticate(team.bearer());
+        RunSpec spec = json.readValue(team.spec("sinkgd"), RunSpec.class);
+        long[] ids = new long[count];
+        for (int i = 0; i < count; i++) {
+            ids[i] = runs.submit(caller, spec).id();
+        }
+        return ids;
+    }
+}
