@@ -46,6 +46,11 @@ class RunApiTest {
         assertThat(result).bodyJson().extractingPath("$.spec.optimizer.sinkhornRounds").isEqualTo(5);
         assertThat(result).bodyJson().extractingPath("$.memory.optimizer").isEqualTo("sinkgd");
         assertThat(result).bodyJson().extractingPath("$.memory.stateBytes").asNumber().satisfies(n -> assertThat(n.longValue()).isPositive());
+        // the spec is its record components only: no validation helpers leak into the JSON
+        assertThat(result).bodyJson().extractingPath("$.spec").asMap()
+                .doesNotContainKeys("lengthUnambiguous", "precisionSupportedByDevice", "tokenBudgetAtLeastOneStep");
+        assertThat(result).bodyJson().extractingPath("$.spec.model").asMap().doesNotContainKeys("complete", "headDimensionIntegral");
+        assertThat(result).bodyJson().extractingPath("$.spec.data").asMap().doesNotContainKey("europarl");
         Double vtime = jdbc.sql("select vtime from runs where id = ?").param(id).query(Double.class).single();
         assertThat(vtime).isPositive();
         assertThat(mvc.get().uri("/api/v1/runs/" + id).header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer()))

@@ -1,0 +1,41 @@
+package dev.normlab.backend.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.normlab.backend.support.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+
+@SpringBootTest
+@AutoConfigureMockMvc
+class OperationsTest {
+
+    @Autowired
+    MockMvcTester mvc;
+    @Autowired
+    Fixtures fixtures;
+
+    @Test
+    void theOpenApiDocumentDescribesTheRunAndWorkerEndpointsWithBearerAuth() {
+        assertThat(mvc.get().uri("/v3/api-docs")).hasStatusOk().bodyJson()
+                .extractingPath("$.paths").asMap().containsKeys("/api/v1/runs", "/api/v1/runs/{id}/clone",
+                        "/api/v1/worker/claim", "/api/v1/memory/estimate");
+        assertThat(mvc.get().uri("/v3/api-docs")).bodyJson().extractingPath("$.components.securitySchemes.bearer.scheme")
+                .isEqualTo("bearer");
+        assertThat(mvc.get().uri("/swagger-ui/index.html")).hasStatusOk();
+    }
+
+    @Test
+    void healthAndPrometheusShowQueueDepthAndRunsByState() {
+        mvc.post().uri("/api/v1/runs").header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer())
+                .contentType(MediaType.APPLICATION_JSON).content(Fixtures.SPEC).exchange();
+        assertThat(mvc.get().uri("/actuator/health")).hasStatusOk().bodyJson().extractingPath("$.status").isEqualTo("UP");
+        assertThat(mvc.get().uri("/actuator/prometheus")).hasStatusOk().bodyText()
+                .contains("normlab_queue_depth").containsPattern("normlab_runs\\{[^}]*status=\"QUEUED\"[^}]*\\} [1-9]");
+    }
+}
