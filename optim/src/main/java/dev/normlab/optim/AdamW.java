@@ -75,6 +75,15 @@ public final class AdamW extends Optimizer implements StateSize, AutoCloseable {
         }
     }
 
+    /**
+     * The live moments {@code (m, v)} of a parameter, empty before its first update/allocation.
+     * For checkpoints: save their values, or {@code set(...)} them in place on resume (together
+     * with {@code optBeginNumUpdate(step)} so bias correction continues at the right t).
+     */
+    public NDList state(String parameterId) {
+        return moments.live(parameterId);
+    }
+
     @Override
     public long stateBytes() {
         return moments.bytes();

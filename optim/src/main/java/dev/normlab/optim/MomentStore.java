@@ -34,8 +34,10 @@ final class MomentStore implements AutoCloseable {
         });
     }
 
-    boolean has(String parameterId) {
-        return states.containsKey(parameterId);
+    /** The live state arrays of a parameter (empty if none yet): read or set them to checkpoint. */
+    ai.djl.ndarray.NDList live(String parameterId) {
+        NDArray[] s = states.get(parameterId);
+        return s == null ? new ai.djl.ndarray.NDList() : new ai.djl.ndarray.NDList(s);
     }
 
     long bytes() {

@@ -49,6 +49,11 @@ public final class Sgd extends Optimizer implements StateSize, AutoCloseable {
         Gradients.zero(weight);
     }
 
+    /** The live momentum buffer of a parameter (empty without momentum): for checkpoints. */
+    public ai.djl.ndarray.NDList state(String parameterId) {
+        return buffers.live(parameterId);
+    }
+
     @Override
     public long stateBytes() {
         return buffers.bytes();

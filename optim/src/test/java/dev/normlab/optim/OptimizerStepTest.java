@@ -96,8 +96,8 @@ class OptimizerStepTest {
     @ValueSource(floats = {0f, 0.1f})
     void adamWMatchesAHandComputedBiasCorrectedAdamForThreeSteps(float weightDecay) {
         double lr = 0.01;
-        double b1 = 0.9;
-        double b2 = 0.999;
+        double b1 = 0.9f; // the float hyperparameters the optimizer is given
+        double b2 = 0.999f;
         double eps = 1e-8;
         Random rnd = new Random(3);
         double[][] w = Mat.asFloat(Mat.gaussian(rnd, 3, 4));
@@ -128,6 +128,9 @@ class OptimizerStepTest {
                 assertThat(Mat.maxAbsDiff(Mat.fromNd(weight), w)).as("step %d", t).isLessThan(1e-6);
             }
             assertThat(adamW.stateBytes()).isEqualTo(2L * 4 * 12);
+            assertThat(Mat.maxAbsDiff(Mat.fromNd(adamW.state("p").get(0)), m)).isLessThan(1e-6);
+            assertThat(Mat.maxAbsDiff(Mat.fromNd(adamW.state("p").get(1)), v)).isLessThan(1e-6 * Math.max(1e-3, Mat.maxAbs(v)));
+            assertThat(adamW.state("unknown")).isEmpty();
         }
     }
 
