@@ -48,7 +48,7 @@ public class QueueService implements LeaseFence {
             events.publishEvent(new RunStateChanged(c.id(), "RUNNING", c.attempt()));
             events.publishEvent(new RunClaimed(c.id(), c.attempt(), c.checkpointStep()));
             Checkpoint resume = c.checkpointStep() == null ? null : new Checkpoint(c.checkpointStep(), c.checkpointLocation());
-            log.info("run {} attempt {} claimed by {}{}", c.id(), c.attempt(), workerName,
+            log.debug("run {} attempt {} claimed by {}{}", c.id(), c.attempt(), workerName,
                     resume == null ? "" : ", resuming from step " + resume.step());
             return new Assignment(c.id(), c.attempt(), storedJson.readValue(c.spec(), RunSpec.class), resume,
                     properties.leaseSeconds());
