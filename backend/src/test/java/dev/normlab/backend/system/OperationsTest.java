@@ -28,6 +28,7 @@ class OperationsTest {
         assertThat(mvc.get().uri("/v3/api-docs")).bodyJson().extractingPath("$.components.securitySchemes.bearer.scheme")
                 .isEqualTo("bearer");
         assertThat(mvc.get().uri("/swagger-ui/index.html")).hasStatusOk();
+        assertThat(mvc.get().uri("/swagger-ui")).hasStatus3xxRedirection();
     }
 
     @Test
