@@ -3,22 +3,38 @@ package dev.normlab.backend.queue;
 import dev.normlab.api.worker.Assignment;
 import dev.normlab.api.worker.ClaimRequest;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 
 /**
- * Long-poll claim: try at once; if nothing fits, sleep until a NOTIFY says a run was queued (or a short
- * recheck interval passes, for backoffs that expire without a notification), up to the wait the worker asked for.
+ * Long-poll claims without holding a request thread: a claim that finds nothing parks as a waiter, and one
+ * dispatcher thread retries the waiters (oldest first) whenever a Postgres NOTIFY says a run was queued, and
+ * every {@link #RECHECK} for backoffs that expire without a notification. A waiter past its deadline gets
+ * "nothing" (204).
  */
 @Service
-public class ClaimService {
+public class ClaimService implements SmartLifecycle {
 
-    /** Backoff expiry sends no notification: recheck this often while waiting. */
+    private static final Logger log = LoggerFactory.getLogger(ClaimService.class);
+    /** Backoff expiry sends no notification: recheck this often while anyone waits. */
     static final Duration RECHECK = Duration.ofSeconds(2);
 
     private final QueueService queue;
     private final QueueWakeup wakeup;
     private final QueueProperties properties;
+    private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    private volatile boolean running;
+    private Thread dispatcher;
+
+    private record Waiter(ClaimRequest request, long deadline, CompletableFuture<Optional<Assignment>> result) {
+    }
 
     ClaimService(QueueService queue, QueueWakeup wakeup, QueueProperties properties) {
         this.queue = queue;
@@ -26,19 +42,90 @@ public class ClaimService {
         this.properties = properties;
     }
 
-    public Optional<Assignment> claim(ClaimRequest request) throws InterruptedException {
+    /** Completes with the claimed run, or empty when nothing eligible came within the worker's wait. */
+    public CompletableFuture<Optional<Assignment>> claim(ClaimRequest request) {
         Duration wait = request.waitSeconds() == null ? properties.longPoll()
                 : min(Duration.ofSeconds(request.waitSeconds()), properties.longPoll());
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            Optional<Assignment> claimed = queue.claimOnce(request.workerName().trim(), request.deviceKind(),
-                    request.deviceMemoryBytes());
-            long remaining = deadline - System.nanoTime();
-            if (claimed.isPresent() || remaining <= 0) {
-                return claimed;
-            }
-            wakeup.await(min(Duration.ofNanos(remaining), RECHECK));
+        if (wait.isZero() || !running) {
+            return CompletableFuture.completedFuture(tryClaim(request));
         }
+        Waiter waiter = new Waiter(request, System.nanoTime() + wait.toNanos(), new CompletableFuture<>());
+        waiters.add(waiter);
+        // the dispatcher makes the first attempt, so a run queued before the waiter parked is not missed
+        wakeup.wakeAll();
+        return waiter.result();
+    }
+
+    private Optional<Assignment> tryClaim(ClaimRequest request) {
+        return queue.claimOnce(request.workerName().trim(), request.deviceKind(), request.deviceMemoryBytes());
+    }
+
+    private void dispatch() {
+        while (running) {
+            long seen = wakeup.generation();
+            long nextDeadline = serveWaiters();
+            Duration sleep = waiters.isEmpty() ? RECHECK : min(RECHECK, Duration.ofNanos(Math.max(1, nextDeadline - System.nanoTime())));
+            try {
+                wakeup.awaitAfter(seen, sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** One pass over the waiters; returns the nearest deadline of those still waiting. */
+    private long serveWaiters() {
+        long nearest = Long.MAX_VALUE;
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter waiter = it.next();
+            if (waiter.result().isDone()) {
+                it.remove();
+                continue;
+            }
+            try {
+                Optional<Assignment> claimed = tryClaim(waiter.request());
+                if (claimed.isPresent() || System.nanoTime() - waiter.deadline() >= 0) {
+                    it.remove();
+                    waiter.result().complete(claimed);
+                } else {
+                    nearest = Math.min(nearest, waiter.deadline());
+                }
+            } catch (RuntimeException e) {
+                log.warn("claim for waiting worker {} failed: {}", waiter.request().workerName(), e.getMessage());
+                it.remove();
+                waiter.result().completeExceptionally(e);
+            }
+        }
+        return nearest == Long.MAX_VALUE ? System.nanoTime() + RECHECK.toNanos() : nearest;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        dispatcher = new Thread(this::dispatch, "normlab-claim-dispatcher");
+        dispatcher.setDaemon(true);
+        dispatcher.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        wakeup.wakeAll();
+        for (Waiter waiter; (waiter = waiters.poll()) != null; ) {
+            waiter.result().complete(Optional.empty());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops before the listener and the database go away (higher phase stops first). */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 1;
     }
 
     private static Duration min(Duration a, Duration b) {

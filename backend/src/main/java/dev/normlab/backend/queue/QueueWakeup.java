@@ -36,11 +36,10 @@ class QueueWakeup implements SmartLifecycle {
         this.dataSource = dataSource;
     }
 
-    /** Waits until a run is queued somewhere or the timeout passes. */
-    void await(Duration timeout) throws InterruptedException {
+    /** Waits until a notification newer than {@code seen} (a {@link #generation()}) arrives or the timeout passes. */
+    void awaitAfter(long seen, Duration timeout) throws InterruptedException {
         lock.lock();
         try {
-            long seen = generation;
             long nanos = timeout.toNanos();
             while (generation == seen && nanos > 0) {
                 nanos = queued.awaitNanos(nanos);
@@ -50,7 +49,7 @@ class QueueWakeup implements SmartLifecycle {
         }
     }
 
-    /** Counts notifications received (tests use it to see the LISTEN connection at work). */
+    /** Counts wake-ups: notifications received, plus local kicks. */
     long generation() {
         lock.lock();
         try {

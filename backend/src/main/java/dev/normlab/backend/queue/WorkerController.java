@@ -8,6 +8,7 @@ import dev.normlab.api.worker.HeartbeatRequest;
 import dev.normlab.api.worker.HeartbeatResponse;
 import dev.normlab.api.worker.ReleaseRequest;
 import jakarta.validation.Valid;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,10 +33,14 @@ class WorkerController {
     record StatusResponse(String status) {
     }
 
-    /** Long-polls for the next eligible run: 200 with the assignment, 204 when nothing came in time. */
+    /**
+     * Long-polls for the next eligible run: 200 with the assignment, 204 when nothing came in time. Asynchronous:
+     * a waiting worker holds no request thread.
+     */
     @PostMapping("/claim")
-    ResponseEntity<Assignment> claim(@Valid @RequestBody ClaimRequest request) throws InterruptedException {
-        return claims.claim(request).map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.noContent().build());
+    CompletableFuture<ResponseEntity<Assignment>> claim(@Valid @RequestBody ClaimRequest request) {
+        return claims.claim(request).thenApply(claimed -> claimed.map(ResponseEntity::ok)
+                .orElseGet(() -> ResponseEntity.noContent().build()));
     }
 
     @PostMapping("/runs/{id}/heartbeat")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.normlab.backend.support.Fixtures;
 import dev.normlab.backend.support.WorkerClient;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -199,6 +200,14 @@ class WorkerProtocolTest {
         assertThat(claim).hasStatusOk();
         assertThat(WorkerClient.runIdOf(claim)).isEqualTo(id);
         assertThat(wakeup.generation()).isGreaterThan(notificationsBefore);
+    }
+
+    @Test
+    void aLongPollWithNothingEligibleWaitsItsTimeThenAnswers204() {
+        submit("{\"project\": \"default\", \"optimizer\": {\"name\": \"swan\"}, \"device\": \"gpu\"}");
+        long start = System.nanoTime();
+        assertThat(worker.claim("cpu", 1L << 34, 1)).hasStatus(HttpStatus.NO_CONTENT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
     }
 
     @Test
