@@ -20,6 +20,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
@@ -35,7 +39,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@code -Pbackend-bench} (docs/benchmarks.md, "Backend: claim latency").
  */
 @Tag("bench")
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "management.metrics.distribution.percentiles.http.server.requests=0.5,0.95,0.99")
 class ClaimLatencyBench {
 
     private static final int WORKERS = 16;
@@ -51,6 +56,8 @@ class ClaimLatencyBench {
     Submitter submitter;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void claimLatencyWithSixteenContendingWorkers() throws Exception {
@@ -63,6 +70,14 @@ class ClaimLatencyBench {
             report.append(String.format(Locale.ROOT, "round %d: %s%n", r, summary(nanos)));
         }
         report.append(String.format(Locale.ROOT, "all %d claims: %s%n", all.size(), summary(all)));
+        // the server's own view (Tomcat hand-off to response written), without the client's share of the 2 cores
+        Timer server = meters.get("http.server.requests").tag("uri", "/api/v1/worker/claim").tag("status", "200").timer();
+        StringBuilder percentiles = new StringBuilder();
+        for (ValueAtPercentile v : server.takeSnapshot().percentileValues()) {
+            percentiles.append(String.format(Locale.ROOT, "p%.0f %.2f ms, ", v.percentile() * 100, v.value(TimeUnit.MILLISECONDS)));
+        }
+        report.append(String.format(Locale.ROOT, "server side (http.server.requests, %d claims incl. warm-up): %smax %.2f ms%n",
+                server.count(), percentiles, server.max(TimeUnit.MILLISECONDS)));
         System.out.println("=== Backend: claim latency (" + WORKERS + " workers, " + RUNS + " queued runs per round)\n" + report);
         Path out = Path.of("target", "bench", "claim-latency.txt");
         Files.createDirectories(out.getParent());
