@@ -1,6 +1,7 @@
 package dev.normlab.backend.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.normlab.backend.support.Fixtures;
 import dev.normlab.backend.support.WorkerClient;
@@ -40,6 +41,8 @@ class WorkerProtocolTest {
     JdbcClient jdbc;
     @Autowired
     QueueWakeup wakeup;
+    @Autowired
+    LeaseFence fence;
 
     WorkerClient worker;
 
@@ -116,6 +119,20 @@ class WorkerProtocolTest {
 
         assertThat(row(id)).isEqualTo(before);
         assertThat(worker.heartbeat(id, 2)).hasStatusOk();
+    }
+
+    @Test
+    void theLeaseFenceOtherFeaturesUseAcceptsOnlyTheCurrentRunningAttempt() {
+        long id = submit(Fixtures.SPEC);
+        assertThatThrownBy(() -> fence.requireLease(id, 0)).isInstanceOf(LeaseLostException.class);
+        worker.claimRun();
+        fence.requireLease(id, 1);
+        worker.release(id, 1);
+        worker.claimRun();
+        assertThatThrownBy(() -> fence.requireLease(id, 1)).isInstanceOf(LeaseLostException.class);
+        fence.requireLease(id, 2);
+        worker.finish(id, 2, "\"status\": \"SUCCEEDED\"");
+        assertThatThrownBy(() -> fence.requireLease(id, 2)).isInstanceOf(LeaseLostException.class);
     }
 
     @Test

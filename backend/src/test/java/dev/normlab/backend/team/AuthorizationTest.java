@@ -1,7 +1,10 @@
 package dev.normlab.backend.team;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.normlab.backend.run.RunAccess;
+import dev.normlab.backend.run.RunNotFoundException;
 import dev.normlab.backend.support.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,6 +25,10 @@ class AuthorizationTest {
     MockMvcTester mvc;
     @Autowired
     Fixtures fixtures;
+    @Autowired
+    RunAccess runAccess;
+    @Autowired
+    Authenticator authenticator;
 
     private long submit(Fixtures.Team team) {
         return Fixtures.idOf(mvc.post().uri("/api/v1/runs").header(HttpHeaders.AUTHORIZATION, team.bearer())
@@ -80,6 +87,19 @@ class AuthorizationTest {
 
         assertThat(mvc.get().uri(uri).header(HttpHeaders.AUTHORIZATION, a.bearer())).hasStatusOk()
                 .bodyJson().extractingPath("$.status").isEqualTo("QUEUED");
+    }
+
+    @Test
+    void runAccessLetsOnlyTheOwningTeamSeeARun() {
+        Fixtures.Team a = fixtures.newTeam("a");
+        Fixtures.Team b = fixtures.newTeam("b");
+        long run = submit(a);
+
+        runAccess.requireVisible(authenticator.authenticate(a.bearer()), run);
+        assertThatThrownBy(() -> runAccess.requireVisible(authenticator.authenticate(b.bearer()), run))
+                .isInstanceOf(RunNotFoundException.class);
+        assertThatThrownBy(() -> runAccess.requireVisible(authenticator.authenticate(fixtures.workerBearer()), run))
+                .isInstanceOf(RunNotFoundException.class);
     }
 
     @Test
