@@ -1,0 +1,221 @@
+#!/usr/bin/python3
+"""Runs a grid of RunSpecs through the Java trainer CLI and/or the PyTorch yardstick and tabulates the results.
+
+  bench/trainer_bench.py run   GRID.json --out /tmp/normlab-bench/NAME [--engines java,torch] [--threads 2]
+  bench/trainer_bench.py table /tmp/normlab-bench/NAME [--target-from adamw]
+
+A grid is {"base": {RunSpec}, "runs": [{"name": ..., <fields to override, deep-merged>}, ...]}.
+`run` executes every run with every engine in turn (java, torch, java, torch, ...: both engines see the same
+machine load), each in OUT/<name>.<engine>/ with spec.json, metrics.jsonl, summary.json, stdout/stderr and
+run.json (command, UTC start, wall seconds, load average before/after, peak RSS of the process from wait4).
+`table` prints a markdown table of throughput, optimizer share, peak RSS and eval ppl, and (for convergence
+grids) the training tokens each run needed to reach the final eval ppl of the best AdamW run of its regime.
+Runs already finished (summary.json present) are skipped, so an interrupted grid can be resumed.
+"""
+import argparse
+import copy
+import datetime
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JAR = os.path.join(ROOT, "worker", "target", "normlab-worker.jar")
+TORCH_SCRIPT = os.path.join(ROOT, "bench", "torch_llama.py")
+WARMUP_STEPS = 5  # left out of every median (JIT, allocator and page-cache warm-up)
+
+
+def deep_merge(base, override):
+    out = copy.deepcopy(base)
+    for k, v in override.items():
+        out[k] = deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def load_average():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def command(engine, spec_path, out_dir, threads):
+    if engine == "java":
+        return ["java", "-Dai.djl.offline=true", "-jar", JAR, "train", "--spec", spec_path, "--out", out_dir,
+                "--threads", str(threads)]
+    if engine == "torch":
+        return ["/usr/bin/python3", TORCH_SCRIPT, "--spec", spec_path, "--out", out_dir, "--threads", str(threads)]
+    raise SystemExit("unknown engine " + engine)
+
+
+def run_one(engine, spec, out_dir, threads):
+    os.makedirs(out_dir, exist_ok=True)
+    spec_path = os.path.join(out_dir, "spec.json")
+    with open(spec_path, "w") as f:
+        json.dump(spec, f, indent=2)
+    cmd = command(engine, spec_path, out_dir, threads)
+    info = {"command": " ".join(cmd), "started": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"),
+            "loadBefore": load_average()}
+    t0 = time.time()
+    with open(os.path.join(out_dir, "stdout.txt"), "w") as so, open(os.path.join(out_dir, "stderr.txt"), "w") as se:
+        proc = subprocess.Popen(cmd, stdout=so, stderr=se, cwd=ROOT)
+        _, status, usage = os.wait4(proc.pid, 0)
+    info.update({"wallSeconds": round(time.time() - t0, 1), "loadAfter": load_average(),
+                 "exitStatus": os.waitstatus_to_exitcode(status), "peakRssBytes": usage.ru_maxrss * 1024})
+    with open(os.path.join(out_dir, "run.json"), "w") as f:
+        json.dump(info, f, indent=2)
+    return info
+
+
+def cmd_run(args):
+    with open(args.grid) as f:
+        grid = json.load(f)
+    engines = args.engines.split(",")
+    os.makedirs(args.out, exist_ok=True)
+    for _ in range(args.repeat):
+        for run in grid["runs"]:
+            spec = deep_merge(grid.get("base", {}), run)
+            for engine in engines:
+                out_dir = os.path.join(args.out, spec["name"] + "." + engine)
+                if args.repeat > 1:
+                    n = 1
+                    while os.path.exists(os.path.join(out_dir + ".r%d" % n, "summary.json")):
+                        n += 1
+                    out_dir += ".r%d" % n
+                elif os.path.exists(os.path.join(out_dir, "summary.json")):
+                    continue
+                info = run_one(engine, spec, out_dir, args.threads)
+                print("%s %-40s exit %d  %6.1fs  load %s -> %s" % (engine, spec["name"], info["exitStatus"],
+                      info["wallSeconds"], info["loadBefore"], info["loadAfter"]), flush=True)
+
+
+# ------------------------------------------------------------------------------------------------ table
+
+def read_metrics(path):
+    series = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                if line.strip():
+                    p = json.loads(line)
+                    series.setdefault(p["key"], []).append(p)
+    for points in series.values():
+        points.sort(key=lambda p: p["step"])
+    return series
+
+
+def median_after_warmup(points):
+    values = [p["value"] for p in points if p["step"] > WARMUP_STEPS] or [p["value"] for p in points]
+    return statistics.median(values) if values else None
+
+
+def tokens_to_reach(eval_points, target):
+    """Training tokens at which eval ppl first reaches target (linear interpolation between evaluations)."""
+    prev = None
+    for p in eval_points:
+        if p["value"] <= target:
+            if prev is None or prev["value"] == p["value"]:
+                return p["tokens"]
+            f = (prev["value"] - target) / (prev["value"] - p["value"])
+            return prev["tokens"] + f * (p["tokens"] - prev["tokens"])
+        prev = p
+    return None
+
+
+def collect(out):
+    rows = []
+    for d in sorted(os.listdir(out)):
+        path = os.path.join(out, d)
+        if not os.path.isfile(os.path.join(path, "spec.json")):
+            continue
+        with open(os.path.join(path, "spec.json")) as f:
+            spec = json.load(f)
+        summary, info = {}, {}
+        if os.path.exists(os.path.join(path, "summary.json")):
+            with open(os.path.join(path, "summary.json")) as f:
+                summary = json.load(f)
+        if os.path.exists(os.path.join(path, "run.json")):
+            with open(os.path.join(path, "run.json")) as f:
+                info = json.load(f)
+        m = read_metrics(os.path.join(path, "metrics.jsonl"))
+        engine = next(part for part in reversed(d.split(".")) if part in ("java", "torch"))
+        opt = spec["optimizer"]
+        step_ms = median_after_warmup(m.get("step_ms", []))
+        opt_ms = median_after_warmup(m.get("optimizer_ms", []))
+        tps = median_after_warmup(m.get("tokens_per_s", [])) or summary.get("tokensPerSecond")
+        mem = summary.get("memory") or {}
+        rows.append({
+            "dir": d, "engine": engine, "name": spec["name"], "opt": opt["name"], "lr": opt.get("lr"),
+            "model": (spec.get("model") or {}).get("preset", "custom"), "tokenizer": spec.get("tokenizer", "byte"),
+            "shape": "%d×%d" % (spec.get("batchSize", 8), spec.get("seqLen", 256)), "steps": spec.get("steps"),
+            "tps": tps, "step_ms": step_ms, "opt_ms": opt_ms,
+            "share": opt_ms / step_ms if opt_ms is not None and step_ms else None,
+            "rss": mem.get("peakResidentBytes") or info.get("peakRssBytes"), "rss_wait4": info.get("peakRssBytes"),
+            "state": mem.get("optimizerStateBytes"), "ppl": summary.get("perplexity"),
+            "eval": m.get("eval_ppl", []), "exit": info.get("exitStatus"), "wall": info.get("wallSeconds"),
+            "load": "%s → %s" % (info.get("loadBefore", "?"), info.get("loadAfter", "?")),
+            "started": info.get("started"),
+        })
+    return rows
+
+
+def fmt(v, spec="%.1f"):
+    return "—" if v is None else spec % v
+
+
+def cmd_table(args):
+    rows = collect(args.out)
+    print("| run | engine | model | tok | B×T | steps | opt | lr | tokens/s | step ms | opt ms | opt share "
+          "| peak RSS MiB | opt state MiB | eval ppl | started (UTC) | load 1/5/15 before → after |")
+    print("|" + "---|" * 17)
+    for r in rows:
+        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["name"], r["engine"], r["model"], r["tokenizer"], r["shape"], r["steps"], r["opt"], r["lr"],
+            fmt(r["tps"], "%.0f"), fmt(r["step_ms"]), fmt(r["opt_ms"]),
+            fmt(r["share"] * 100 if r["share"] is not None else None, "%.1f%%"),
+            fmt(r["rss"] / 2**20 if r["rss"] else None, "%.0f"),
+            fmt(r["state"] / 2**20 if r["state"] is not None else None, "%.2f"),
+            fmt(r["ppl"], "%.2f") if r["exit"] == 0 else "exit %s" % r["exit"], r["started"], r["load"]))
+    if args.target_from:
+        print()
+        print("Tokens to reach the final eval ppl of the best %s run of the same engine, tokenizer, model and B×T:"
+              % args.target_from)
+        print()
+        print("| run | engine | eval ppl at evaluations (tokens: ppl) | final ppl | target ppl | tokens to target | share of target run's tokens |")
+        print("|---|---|---|---|---|---|---|")
+        for r in rows:
+            group = [q for q in rows if q["engine"] == r["engine"] and q["tokenizer"] == r["tokenizer"]
+                     and q["model"] == r["model"] and q["shape"] == r["shape"] and q["opt"] == args.target_from
+                     and q["ppl"] is not None]
+            if not group or r["ppl"] is None:
+                continue
+            best = min(group, key=lambda q: q["ppl"])
+            reach = tokens_to_reach(r["eval"], best["ppl"])
+            total = best["eval"][-1]["tokens"] if best["eval"] else None
+            curve = ", ".join("%dk: %.2f" % (p["tokens"] / 1000, p["value"]) for p in r["eval"])
+            print("| %s | %s | %s | %.2f | %.2f (%s) | %s | %s |" % (
+                r["name"], r["engine"], curve, r["ppl"], best["ppl"], best["name"],
+                "not reached" if reach is None else "%.0fk" % (reach / 1000),
+                "—" if reach is None or not total else "%.2f" % (reach / total)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("grid")
+    r.add_argument("--out", required=True)
+    r.add_argument("--engines", default="java")
+    r.add_argument("--threads", type=int, default=2)
+    r.add_argument("--repeat", type=int, default=1, help=">1: run the grid that many times into .rN folders")
+    t = sub.add_parser("table")
+    t.add_argument("out")
+    t.add_argument("--target-from", default=None, help="e.g. adamw: add the tokens-to-target table")
+    args = ap.parse_args()
+    cmd_run(args) if args.cmd == "run" else cmd_table(args)
+
+
+if __name__ == "__main__":
+    main()
