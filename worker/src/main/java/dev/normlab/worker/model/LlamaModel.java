@@ -101,6 +101,27 @@ public final class LlamaModel extends AbstractBlock {
         return lmHead;
     }
 
+    /**
+     * Sets every parameter's shape without allocating arrays, so the parameters of even the 7B
+     * preset can be listed and counted. Before {@code initialize} only.
+     */
+    public void declareParameterShapes() {
+        Shape[] hidden = {new Shape(1, 1, dims.hidden())};
+        Shape[] inner = {new Shape(1, 1, dims.intermediate())};
+        embedTokens.prepare(new Shape[] {new Shape(1, 1)});
+        for (DecoderLayer layer : layers.layers()) {
+            for (Linear l : List.of(layer.selfAttn().qProj(), layer.selfAttn().kProj(), layer.selfAttn().vProj(),
+                    layer.selfAttn().oProj(), layer.mlp().gateProj(), layer.mlp().upProj())) {
+                l.prepare(hidden);
+            }
+            layer.mlp().downProj().prepare(inner);
+            layer.inputLayernorm().prepare(hidden);
+            layer.postAttentionLayernorm().prepare(hidden);
+        }
+        norm.prepare(hidden);
+        lmHead.prepare(hidden);
+    }
+
     /** The parameters' dtype (after initialize). */
     public DataType dataType() {
         return embedTokens.weight().getArray().getDataType();

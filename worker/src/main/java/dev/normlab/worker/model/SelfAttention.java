@@ -85,7 +85,7 @@ public final class SelfAttention extends AbstractBlock {
     }
 
     /** {@code x·cos + [x2, x1]·sinSigned}, i.e. HF's {@code x·cos + rotate_half(x)·sin}. */
-    private static NDArray rotate(NDArray x, NDArray cos, NDArray sinSigned) {
+    static NDArray rotate(NDArray x, NDArray cos, NDArray sinSigned) {
         NDList halves = x.split(2, 3); // (B, T, nh, hd): DJL needs a positive axis
         NDArray swapped = halves.get(1).concat(halves.get(0), 3);
         return x.mul(cos).add(swapped.mul(sinSigned));
