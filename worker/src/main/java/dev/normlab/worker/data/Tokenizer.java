@@ -15,7 +15,16 @@ public interface Tokenizer {
     /** The id joined between documents. */
     int endOfText();
 
+    /** Token ids of {@code text}, without any special tokens. */
     int[] encode(String text);
 
     String decode(int[] ids);
+
+    /**
+     * What cached token files are keyed on besides the corpus: two tokenizers with the same key must
+     * produce the same ids. Tokenizers loaded from a file add the file's size and modification time.
+     */
+    default String cacheKey() {
+        return id() + "|" + vocabSize() + "|" + endOfText();
+    }
 }

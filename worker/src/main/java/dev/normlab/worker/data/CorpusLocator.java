@@ -1,0 +1,92 @@
+package dev.normlab.worker.data;
+
+import dev.normlab.api.spec.DataSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Turns a {@link DataSpec}'s corpus (europarl, a file, or a glob) into a {@link Corpus}. */
+final class CorpusLocator {
+
+    private static final String GLOB_CHARACTERS = "*?[{";
+
+    private CorpusLocator() {
+    }
+
+    static Corpus locate(DataSpec data) {
+        if (data.isEuroparl()) {
+            return new EuroparlCorpus();
+        }
+        DocumentFormat format = DocumentFormat.of(data.format());
+        String spec = data.corpus();
+        if (!isGlob(spec)) {
+            Path file = Path.of(spec).toAbsolutePath().normalize();
+            if (Files.isDirectory(file)) {
+                throw new IllegalArgumentException("data.corpus: " + file + " is a folder; give a file or a glob such as "
+                        + file.resolve("*.txt"));
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("data.corpus: " + file + " does not exist");
+            }
+            return new FileCorpus(spec, List.of(file), format);
+        }
+        return new FileCorpus(spec, expand(spec), format);
+    }
+
+    static boolean isGlob(String spec) {
+        return spec.chars().anyMatch(c -> GLOB_CHARACTERS.indexOf(c) >= 0);
+    }
+
+    /** The regular files matching {@code glob}, sorted; token caches inside the tree are never matched. */
+    static List<Path> expand(String glob) {
+        Path pattern = Path.of(glob).toAbsolutePath().normalize();
+        Path folder = pattern.getRoot();
+        int depth = 0;
+        boolean inGlob = false;
+        for (Path part : pattern) {
+            if (!inGlob && isGlob(part.toString())) {
+                inGlob = true;
+            }
+            if (inGlob) {
+                depth++;
+            } else {
+                folder = folder.resolve(part);
+            }
+        }
+        Path base = folder;
+        if (!Files.isDirectory(base)) {
+            throw new IllegalArgumentException("data.corpus: glob " + glob + ": folder " + base + " does not exist");
+        }
+        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        int maxDepth = pattern.toString().contains("**") ? Integer.MAX_VALUE : depth;
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(base, maxDepth)) {
+            walk.filter(Files::isRegularFile)
+                    .filter(matcher::matches)
+                    .filter(path -> !insideCache(base.relativize(path)))
+                    .sorted()
+                    .forEach(files::add);
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalArgumentException("data.corpus: glob " + glob + ": cannot list " + base + ": " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("data.corpus: glob " + glob + " matches no files");
+        }
+        return files;
+    }
+
+    private static boolean insideCache(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().equals(FileCorpus.CACHE_FOLDER)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
