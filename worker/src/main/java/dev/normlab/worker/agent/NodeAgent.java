@@ -99,12 +99,25 @@ public final class NodeAgent {
     }
 
     /**
-     * Asks the loop to stop: a running attempt stops at its next step, checkpoints and is released; a waiting
-     * claim is abandoned. Waits up to {@code grace} for that to finish.
+     * Asks the loop to stop and waits up to {@code grace} for it (see {@link #requestShutdown()}).
      *
      * @return true when the loop stopped within {@code grace}
      */
     public boolean shutdown(Duration grace) {
+        requestShutdown();
+        try {
+            return stopped.await(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Asks the loop to stop without waiting: a running attempt stops at its next step, checkpoints and is
+     * released; a waiting claim is abandoned.
+     */
+    public void requestShutdown() {
         if (shutdown.compareAndSet(false, true)) {
             log.info("shutting down: stopping the current run (if any) and handing it back");
         }
@@ -112,12 +125,6 @@ public final class NodeAgent {
         CompletableFuture<Optional<Assignment>> claim = pendingClaim.get();
         if (claim != null) {
             claim.cancel(true);
-        }
-        try {
-            return stopped.await(grace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 
