@@ -62,11 +62,16 @@ final class FileCorpus implements Corpus {
         return bytes;
     }
 
+    /** The token cache folder next to the first file, when it can be created there. */
     @Override
     public Path cacheDirectory(Path cacheRoot) {
         Path folder = files.get(0).getParent();
         if (folder != null && Files.isWritable(folder)) {
-            return folder.resolve(CACHE_FOLDER);
+            try {
+                return Files.createDirectories(folder.resolve(CACHE_FOLDER));
+            } catch (IOException e) {
+                // e.g. a file of that name, or a read-only mount: fall through to the cache root
+            }
         }
         return cacheRoot.resolve("files");
     }

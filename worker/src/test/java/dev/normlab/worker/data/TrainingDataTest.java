@@ -226,6 +226,76 @@ class TrainingDataTest {
     }
 
     @Test
+    void aDamagedTokenFileIsRebuilt() throws IOException {
+        Path file = Documents.writeText(dir.resolve("corpus.txt"), Documents.generate(100, 8));
+        Path tokens;
+        long trainTokens;
+        try (TrainingData first = open(file.toString(), "text", 0.1, 16, 2, 1)) {
+            tokens = first.tokenFile();
+            trainTokens = first.trainTokens();
+        }
+        byte[] bytes = Files.readAllBytes(tokens);
+        Files.write(tokens, java.util.Arrays.copyOf(bytes, bytes.length / 2)); // e.g. a disk that filled up
+        try (TrainingData second = open(file.toString(), "text", 0.1, 16, 2, 1)) {
+            assertThat(second.reusedCache()).isFalse();
+            assertThat(second.trainTokens()).isEqualTo(trainTokens);
+            assertThat(Files.size(tokens)).isEqualTo(bytes.length);
+        }
+    }
+
+    @Test
+    void whenNoCacheFolderCanBeMadeNextToTheCorpusTheCacheRootIsUsed() throws IOException {
+        Path file = Documents.writeText(dir.resolve("corpus.txt"), Documents.generate(100, 9));
+        Files.writeString(dir.resolve(FileCorpus.CACHE_FOLDER), "a file where the cache folder would go");
+        try (TrainingData data = open(file.toString(), "text", 0.1, 16, 2, 1)) {
+            assertThat(data.tokenFile()).startsWith(dir.resolve("cache"));
+        }
+        try (TrainingData again = open(file.toString(), "text", 0.1, 16, 2, 1)) {
+            assertThat(again.reusedCache()).isTrue();
+        }
+    }
+
+    @Test
+    void aReadOnlyCorpusFolderCachesUnderTheCacheRoot() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("readonly"));
+        Path file = Documents.writeText(folder.resolve("corpus.txt"), Documents.generate(100, 9));
+        folder.toFile().setWritable(false, false);
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(folder), "running as root: every folder is writable");
+            try (TrainingData data = open(file.toString(), "text", 0.1, 16, 2, 1)) {
+                assertThat(data.tokenFile()).startsWith(dir.resolve("cache"));
+            }
+        } finally {
+            folder.toFile().setWritable(true, false);
+        }
+    }
+
+    @Test
+    void huggingFaceTokenizerEndToEnd() throws Exception {
+        Path json = TokenizersTest.writeWordLevelTokenizer(dir.resolve("tokenizer.json"), true);
+        Tokenizer hf = Tokenizers.forId("hf:" + json);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        String[] words = {"hello", "world", "the", "mars"};
+        List<String> documents = new ArrayList<>();
+        for (int d = 0; d < 300; d++) {
+            StringBuilder text = new StringBuilder(words[d % 3]);
+            for (int w = 0; w < 4 + random.nextInt(12); w++) {
+                text.append(' ').append(words[random.nextInt(words.length)]);
+            }
+            documents.add(text.toString());
+        }
+        Path file = Documents.writeJsonl(dir.resolve("words.jsonl"), documents);
+        try (TrainingData data = TrainingData.open(new DataSpec(file.toString(), "jsonl", 0.1), hf, 8, 2, 5, dir.resolve("cache"));
+                NDManager step = manager.newSubManager()) {
+            // each word is one token and each document ends with <|endoftext|> (id 4)
+            long expected = documents.stream().mapToLong(d -> d.split(" ").length + 1).sum();
+            assertThat(data.trainTokens() + data.heldOutTokens()).isEqualTo(expected);
+            long[] ids = data.train().next(step).get(0).toLongArray();
+            assertThat(java.util.Arrays.stream(ids)).allMatch(id -> id >= 0 && id <= 4);
+        }
+    }
+
+    @Test
     void globReadsEveryMatchingFileInPathOrder() throws IOException {
         Files.createDirectories(dir.resolve("shards"));
         List<String> all = new ArrayList<>();
