@@ -11,6 +11,6 @@ if echo "$engines" | grep -q java && [ -z "${SKIP_BUILD:-}" ]; then
   ./mvnw -q -B -pl worker -am -DskipTests package
 fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1); start $(date -u)"
-/usr/bin/python3 bench/trainer_bench.py run "$grid" --out "$out" --engines "$engines"
+/usr/bin/python3 bench/trainer_bench.py run "$grid" --out "$out" --engines "$engines" --threads "${THREADS:-2}" --parallel "${PARALLEL:-1}"
 echo "end $(date -u)"
 /usr/bin/python3 bench/trainer_bench.py table "$out" "$@"

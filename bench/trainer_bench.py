@@ -74,6 +74,7 @@ def cmd_run(args):
         grid = json.load(f)
     engines = args.engines.split(",")
     os.makedirs(args.out, exist_ok=True)
+    jobs = []  # (engine, spec, out_dir) in run order: java, torch, java, torch, ...
     for _ in range(args.repeat):
         for run in grid["runs"]:
             spec = deep_merge(grid.get("base", {}), run)
@@ -81,14 +82,27 @@ def cmd_run(args):
                 out_dir = os.path.join(args.out, spec["name"] + "." + engine)
                 if args.repeat > 1:
                     n = 1
-                    while os.path.exists(os.path.join(out_dir + ".r%d" % n, "summary.json")):
+                    while os.path.exists(os.path.join(out_dir + ".r%d" % n, "run.json")) or \
+                            any(j[2] == out_dir + ".r%d" % n for j in jobs):
                         n += 1
                     out_dir += ".r%d" % n
                 elif os.path.exists(os.path.join(out_dir, "summary.json")):
                     continue
-                info = run_one(engine, spec, out_dir, args.threads)
-                print("%s %-40s exit %d  %6.1fs  load %s -> %s" % (engine, spec["name"], info["exitStatus"],
-                      info["wallSeconds"], info["loadBefore"], info["loadAfter"]), flush=True)
+                jobs.append((engine, spec, out_dir))
+
+    def execute(job):
+        engine, spec, out_dir = job
+        info = run_one(engine, spec, out_dir, args.threads)
+        print("%s %-40s exit %d  %6.1fs  load %s -> %s" % (engine, spec["name"], info["exitStatus"],
+              info["wallSeconds"], info["loadBefore"], info["loadAfter"]), flush=True)
+
+    if args.parallel <= 1:
+        for job in jobs:
+            execute(job)
+    else:  # convergence grids only: results do not depend on timing
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(args.parallel) as pool:
+            list(pool.map(execute, jobs))
 
 
 # ------------------------------------------------------------------------------------------------ table
@@ -210,6 +224,7 @@ def main():
     r.add_argument("--engines", default="java")
     r.add_argument("--threads", type=int, default=2)
     r.add_argument("--repeat", type=int, default=1, help=">1: run the grid that many times into .rN folders")
+    r.add_argument("--parallel", type=int, default=1, help="runs at a time (convergence only: timings suffer)")
     t = sub.add_parser("table")
     t.add_argument("out")
     t.add_argument("--target-from", default=None, help="e.g. adamw: add the tokens-to-target table")
