@@ -75,7 +75,8 @@ public final class SelfAttention extends AbstractBlock {
             if (RmsNorm.isHalf(type)) {
                 scores = scores.toType(DataType.FLOAT32, false); // softmax in fp32, as HF
             }
-            scores = scores.add(tables.causalMask(t, x.getDevice(), scores.getDataType())).softmax(-1);
+            // in place: matMul's backward needs q and k, not its output
+            scores = scores.addi(tables.causalMask(t, x.getDevice(), scores.getDataType())).softmax(-1);
             if (scores.getDataType() != type) {
                 scores = scores.toType(type, false);
             }
@@ -88,7 +89,8 @@ public final class SelfAttention extends AbstractBlock {
     static NDArray rotate(NDArray x, NDArray cos, NDArray sinSigned) {
         NDList halves = x.split(2, 3); // (B, T, nh, hd): DJL needs a positive axis
         NDArray swapped = halves.get(1).concat(halves.get(0), 3);
-        return x.mul(cos).add(swapped.mul(sinSigned));
+        // in place on fresh intermediates: the backward of a product with a constant needs only the constant
+        return x.mul(cos).addi(swapped.muli(sinSigned));
     }
 
     @Override
