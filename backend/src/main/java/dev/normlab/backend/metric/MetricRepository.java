@@ -1,0 +1,229 @@
+package dev.normlab.backend.metric;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The metric store's SQL: series, points and their min/max blocks. */
+@Repository
+class MetricRepository {
+
+    /** Advisory-lock class of the metric store; the object id is the run id. */
+    private static final int RUN_METRICS_LOCK = 0x4d455452;
+
+    private final JdbcClient jdbc;
+
+    MetricRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * Serializes writers of one run until commit: a block is recomputed from what the transaction sees, so two
+     * concurrent batches of the same run (a retry racing its original) must not interleave.
+     */
+    void lockRun(long runId) {
+        jdbc.sql("select pg_advisory_xact_lock(?, ?)").params(RUN_METRICS_LOCK, (int) runId).query(Object.class).single();
+    }
+
+    /** Ids of the run's series for these keys, creating the missing ones. */
+    Map<String, Long> seriesIds(long runId, String[] keys) {
+        jdbc.sql("insert into metric_series (run_id, key) select ?, unnest(?) on conflict do nothing")
+                .params(runId, PgArrays.texts(keys)).update();
+        Map<String, Long> ids = new HashMap<>();
+        jdbc.sql("select key, id from metric_series where run_id = ? and key = any(?)")
+                .params(runId, PgArrays.texts(keys))
+                .query(rs -> {
+                    ids.put(rs.getString(1), rs.getLong(2));
+                });
+        return ids;
+    }
+
+    /** Inserts or replaces points; an unchanged re-sent point writes nothing. */
+    void upsertPoints(Long[] series, Long[] steps, Long[] tokens, Double[] seconds, Double[] values) {
+        jdbc.sql("""
+                insert into metric_points (series_id, step, tokens, seconds, value)
+                select * from unnest(?, ?, ?, ?, ?)
+                on conflict (series_id, step) do update
+                    set tokens = excluded.tokens, seconds = excluded.seconds, value = excluded.value
+                    where (metric_points.tokens, metric_points.seconds, metric_points.value)
+                          is distinct from (excluded.tokens, excluded.seconds, excluded.value)""")
+                .params(PgArrays.bigints(series), PgArrays.bigints(steps), PgArrays.bigints(tokens),
+                        PgArrays.doubles(seconds), PgArrays.doubles(values))
+                .update();
+    }
+
+    /** Recomputes the given level-1 blocks from their points. */
+    void refreshFinestBlocks(Long[] series, Long[] blocks) {
+        jdbc.sql("""
+                insert into metric_blocks (series_id, level, block, point_count, min_value, max_value,
+                                           first_step, first_tokens, first_seconds,
+                                           last_step, last_tokens, last_seconds, last_value)
+                select t.series_id, 1, t.block, count(*), min(p.value), max(p.value),
+                       min(p.step), (array_agg(p.tokens order by p.step))[1], (array_agg(p.seconds order by p.step))[1],
+                       max(p.step), (array_agg(p.tokens order by p.step desc))[1],
+                       (array_agg(p.seconds order by p.step desc))[1], (array_agg(p.value order by p.step desc))[1]
+                from unnest(?, ?) as t(series_id, block)
+                join metric_points p on p.series_id = t.series_id
+                                    and p.step >= t.block * :size and p.step < (t.block + 1) * :size
+                group by t.series_id, t.block
+                """.replace(":size", Long.toString(BlockLevels.size(1))) + ON_CONFLICT)
+                .params(PgArrays.bigints(series), PgArrays.bigints(blocks))
+                .update();
+    }
+
+    /** Recomputes the given blocks of {@code level} (≥ 2) from their children one level down. */
+    void refreshBlocks(int level, Long[] series, Long[] blocks) {
+        jdbc.sql("""
+                insert into metric_blocks (series_id, level, block, point_count, min_value, max_value,
+                                           first_step, first_tokens, first_seconds,
+                                           last_step, last_tokens, last_seconds, last_value)
+                select t.series_id, :level, t.block, sum(c.point_count), min(c.min_value), max(c.max_value),
+                       min(c.first_step), (array_agg(c.first_tokens order by c.block))[1],
+                       (array_agg(c.first_seconds order by c.block))[1],
+                       max(c.last_step), (array_agg(c.last_tokens order by c.block desc))[1],
+                       (array_agg(c.last_seconds order by c.block desc))[1], (array_agg(c.last_value order by c.block desc))[1]
+                from unnest(?, ?) as t(series_id, block)
+                join metric_blocks c on c.series_id = t.series_id and c.level = :child
+                                    and c.block >= t.block * :fanout and c.block < (t.block + 1) * :fanout
+                group by t.series_id, t.block
+                """.replace(":level", Integer.toString(level)).replace(":child", Integer.toString(level - 1))
+                .replace(":fanout", Long.toString(BlockLevels.size(1))) + ON_CONFLICT)
+                .params(PgArrays.bigints(series), PgArrays.bigints(blocks))
+                .update();
+    }
+
+    private static final String ON_CONFLICT = """
+             on conflict (series_id, level, block) do update set
+                point_count = excluded.point_count, min_value = excluded.min_value, max_value = excluded.max_value,
+                first_step = excluded.first_step, first_tokens = excluded.first_tokens,
+                first_seconds = excluded.first_seconds, last_step = excluded.last_step,
+                last_tokens = excluded.last_tokens, last_seconds = excluded.last_seconds, last_value = excluded.last_value""";
+
+    List<Long> seriesOfRun(long runId) {
+        return jdbc.sql("select id from metric_series where run_id = ? order by id").param(runId).query(Long.class).list();
+    }
+
+    /** Drops every series of the run (points and blocks go with them). */
+    void deleteRunSeries(long runId) {
+        jdbc.sql("delete from metric_series where run_id = ?").param(runId).update();
+    }
+
+    void deletePointsAfter(long runId, long step) {
+        jdbc.sql("delete from metric_points p using metric_series s where s.id = p.series_id and s.run_id = ? and p.step > ?")
+                .params(runId, step).update();
+    }
+
+    /** Deletes the run's blocks of {@code level} from block {@code fromBlock} on. */
+    void deleteBlocksFrom(long runId, int level, long fromBlock) {
+        jdbc.sql("""
+                delete from metric_blocks b using metric_series s
+                where s.id = b.series_id and s.run_id = ? and b.level = ? and b.block >= ?""")
+                .params(runId, level, fromBlock).update();
+    }
+
+    // ---- queries
+
+    record SeriesRef(long id, long runId, String key) {
+    }
+
+    List<SeriesRef> series(long runId, List<String> keys) {
+        if (keys.isEmpty()) {
+            return jdbc.sql("select id, run_id, key from metric_series where run_id = ? order by key")
+                    .param(runId).query(SeriesRef.class).list();
+        }
+        return jdbc.sql("select id, run_id, key from metric_series where run_id = ? and key = any(?) order by key")
+                .params(runId, PgArrays.texts(keys.toArray(String[]::new))).query(SeriesRef.class).list();
+    }
+
+    record XRange(double from, double to) {
+    }
+
+    /** First and last x of a series, from its coarsest blocks (a few hundred rows for 1M points). */
+    Optional<XRange> xRange(long seriesId, XAxis x) {
+        return jdbc.sql("select min(first_" + x.column() + ") as lo, max(last_" + x.column() + ") as hi from metric_blocks "
+                        + "where series_id = ? and level = " + BlockLevels.COARSEST)
+                .param(seriesId)
+                .query((rs, n) -> {
+                    double lo = rs.getDouble("lo");
+                    boolean empty = rs.wasNull();
+                    double hi = rs.getDouble("hi");
+                    return empty || rs.wasNull() ? null : new XRange(lo, hi);
+                })
+                .optional();
+    }
+
+    /** The first step whose x is ≥ {@code x}: the coarsest blocks narrow it to one block, the index does the rest. */
+    Optional<Long> firstStepFrom(long seriesId, XAxis x, double value) {
+        String col = x.column();
+        return Optional.ofNullable(jdbc.sql("""
+                select min(p.step) from metric_points p
+                where p.series_id = :s and p.%1$s >= :x
+                  and p.step >= (select min(b.block) * :size from metric_blocks b
+                                 where b.series_id = :s and b.level = :level and b.last_%1$s >= :x)""".formatted(col))
+                .param("s", seriesId).param("x", value).param("size", BlockLevels.size(BlockLevels.COARSEST))
+                .param("level", BlockLevels.COARSEST)
+                .query(Long.class).single());
+    }
+
+    /** The last step whose x is ≤ {@code x}. */
+    Optional<Long> lastStepUpTo(long seriesId, XAxis x, double value) {
+        String col = x.column();
+        return Optional.ofNullable(jdbc.sql("""
+                select max(p.step) from metric_points p
+                where p.series_id = :s and p.%1$s <= :x
+                  and p.step < (select (max(b.block) + 1) * :size from metric_blocks b
+                                where b.series_id = :s and b.level = :level and b.first_%1$s <= :x)""".formatted(col))
+                .param("s", seriesId).param("x", value).param("size", BlockLevels.size(BlockLevels.COARSEST))
+                .param("level", BlockLevels.COARSEST)
+                .query(Long.class).single());
+    }
+
+    /** Points with step in [lo, hi] (and an x value), by step, at most {@code limit}. */
+    List<StoredPoint> points(long seriesId, XAxis x, long lo, long hi, int limit) {
+        return jdbc.sql("select step, tokens, seconds, value from metric_points where series_id = ? and step between ? and ?"
+                        + " and " + x.column() + " is not null order by step limit ?")
+                .params(seriesId, lo, hi, limit).query(StoredPoint.class).list();
+    }
+
+    /**
+     * What a downsampled query aggregates: the level-{@code level} blocks inside [lo, hi] plus the raw points of
+     * the partial blocks at both ends (fewer than 2·16^level), so no point outside the range leaks into a bucket.
+     */
+    List<Unit> units(long seriesId, XAxis x, int level, long lo, long hi) {
+        long size = BlockLevels.size(level);
+        long firstBlock = -Math.floorDiv(-lo, size);
+        long lastBlock = Math.floorDiv(hi + 1, size) - 1;
+        String col = x.column();
+        if (firstBlock > lastBlock) {
+            return jdbc.sql("select " + col + " as x, step, value, value as min, value as max, 1 as count from metric_points "
+                            + "where series_id = ? and step between ? and ? and " + col + " is not null")
+                    .params(seriesId, lo, hi).query(Unit.class).list();
+        }
+        return jdbc.sql("""
+                select last_%1$s as x, last_step as step, last_value as value, min_value as min, max_value as max,
+                       point_count as count
+                from metric_blocks
+                where series_id = :s and level = :level and block between :firstBlock and :lastBlock and last_%1$s is not null
+                union all
+                select %1$s, step, value, value, value, 1 from metric_points
+                where series_id = :s and %1$s is not null
+                  and ((step >= :lo and step < :firstStep) or (step > :lastStep and step <= :hi))""".formatted(col))
+                .param("s", seriesId).param("level", level).param("firstBlock", firstBlock).param("lastBlock", lastBlock)
+                .param("lo", lo).param("hi", hi).param("firstStep", firstBlock * size)
+                .param("lastStep", (lastBlock + 1) * size - 1)
+                .query(Unit.class).list();
+    }
+
+    /** Points of any key of the run with step in [fromStep, toStep] (live views re-read an ingested batch). */
+    List<RunPoint> runPoints(long runId, long fromStep, long toStep, int limit) {
+        return jdbc.sql("""
+                select s.key, p.step, p.tokens, p.seconds, p.value
+                from metric_series s join metric_points p on p.series_id = s.id
+                where s.run_id = ? and p.step between ? and ?
+                order by p.step, s.key limit ?""")
+                .params(runId, fromStep, toStep, limit).query(RunPoint.class).list();
+    }
+}
