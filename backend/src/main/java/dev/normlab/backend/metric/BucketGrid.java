@@ -1,5 +1,7 @@
 package dev.normlab.backend.metric;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * Equal-width x buckets over [from, to]; bucket i is [from + i·width, from + (i+1)·width), the last one closed.
  * A compare query uses one grid for every run, so bucket i of each run covers the same x.
@@ -21,6 +23,7 @@ public record BucketGrid(double from, double to, int count) {
         return new BucketGrid(start, start + count * width, (int) Math.max(1, count));
     }
 
+    @JsonProperty
     public double width() {
         return (to - from) / count;
     }

@@ -47,6 +47,15 @@ public class MetricQueryService {
         return sample(series, window);
     }
 
+    /**
+     * Points of any key of the run with step in [fromStep, toStep], for live views that already checked access
+     * (the SSE stream re-reads an ingested batch after its NOTIFY).
+     */
+    @Transactional(readOnly = true)
+    public List<RunPoint> livePoints(long runId, long fromStep, long toStep, int limit) {
+        return repository.runPoints(runId, fromStep, toStep, limit);
+    }
+
     private MetricHistory sample(List<MetricRepository.SeriesRef> series, MetricWindow window) {
         XAxis x = window.x();
         Double from = window.from();

@@ -55,20 +55,28 @@ class MetricRepository {
                 .update();
     }
 
-    /** Recomputes the given level-1 blocks from their points. */
+    /**
+     * Recomputes the given level-1 blocks from their points. LATERAL makes it one index range scan per block:
+     * a plain join lets the planner hash-join the whole series, which grows with every batch.
+     */
     void refreshFinestBlocks(Long[] series, Long[] blocks) {
         jdbc.sql("""
                 insert into metric_blocks (series_id, level, block, point_count, min_value, max_value,
                                            first_step, first_tokens, first_seconds,
                                            last_step, last_tokens, last_seconds, last_value)
-                select t.series_id, 1, t.block, count(*), min(p.value), max(p.value),
-                       min(p.step), (array_agg(p.tokens order by p.step))[1], (array_agg(p.seconds order by p.step))[1],
-                       max(p.step), (array_agg(p.tokens order by p.step desc))[1],
-                       (array_agg(p.seconds order by p.step desc))[1], (array_agg(p.value order by p.step desc))[1]
+                select t.series_id, 1, t.block, a.n, a.min_value, a.max_value, a.first_step, a.first_tokens, a.first_seconds,
+                       a.last_step, a.last_tokens, a.last_seconds, a.last_value
                 from unnest(?, ?) as t(series_id, block)
-                join metric_points p on p.series_id = t.series_id
-                                    and p.step >= t.block * :size and p.step < (t.block + 1) * :size
-                group by t.series_id, t.block
+                cross join lateral (
+                    select count(*) as n, min(p.value) as min_value, max(p.value) as max_value,
+                           min(p.step) as first_step, (array_agg(p.tokens order by p.step))[1] as first_tokens,
+                           (array_agg(p.seconds order by p.step))[1] as first_seconds,
+                           max(p.step) as last_step, (array_agg(p.tokens order by p.step desc))[1] as last_tokens,
+                           (array_agg(p.seconds order by p.step desc))[1] as last_seconds,
+                           (array_agg(p.value order by p.step desc))[1] as last_value
+                    from metric_points p
+                    where p.series_id = t.series_id and p.step >= t.block * :size and p.step < (t.block + 1) * :size) a
+                where a.n > 0
                 """.replace(":size", Long.toString(BlockLevels.size(1))) + ON_CONFLICT)
                 .params(PgArrays.bigints(series), PgArrays.bigints(blocks))
                 .update();
@@ -80,15 +88,20 @@ class MetricRepository {
                 insert into metric_blocks (series_id, level, block, point_count, min_value, max_value,
                                            first_step, first_tokens, first_seconds,
                                            last_step, last_tokens, last_seconds, last_value)
-                select t.series_id, :level, t.block, sum(c.point_count), min(c.min_value), max(c.max_value),
-                       min(c.first_step), (array_agg(c.first_tokens order by c.block))[1],
-                       (array_agg(c.first_seconds order by c.block))[1],
-                       max(c.last_step), (array_agg(c.last_tokens order by c.block desc))[1],
-                       (array_agg(c.last_seconds order by c.block desc))[1], (array_agg(c.last_value order by c.block desc))[1]
+                select t.series_id, :level, t.block, a.n, a.min_value, a.max_value, a.first_step, a.first_tokens,
+                       a.first_seconds, a.last_step, a.last_tokens, a.last_seconds, a.last_value
                 from unnest(?, ?) as t(series_id, block)
-                join metric_blocks c on c.series_id = t.series_id and c.level = :child
-                                    and c.block >= t.block * :fanout and c.block < (t.block + 1) * :fanout
-                group by t.series_id, t.block
+                cross join lateral (
+                    select sum(c.point_count) as n, min(c.min_value) as min_value, max(c.max_value) as max_value,
+                           min(c.first_step) as first_step, (array_agg(c.first_tokens order by c.block))[1] as first_tokens,
+                           (array_agg(c.first_seconds order by c.block))[1] as first_seconds,
+                           max(c.last_step) as last_step, (array_agg(c.last_tokens order by c.block desc))[1] as last_tokens,
+                           (array_agg(c.last_seconds order by c.block desc))[1] as last_seconds,
+                           (array_agg(c.last_value order by c.block desc))[1] as last_value
+                    from metric_blocks c
+                    where c.series_id = t.series_id and c.level = :child
+                      and c.block >= t.block * :fanout and c.block < (t.block + 1) * :fanout) a
+                where a.n > 0
                 """.replace(":level", Integer.toString(level)).replace(":child", Integer.toString(level - 1))
                 .replace(":fanout", Long.toString(BlockLevels.size(1))) + ON_CONFLICT)
                 .params(PgArrays.bigints(series), PgArrays.bigints(blocks))
