@@ -22,6 +22,9 @@ public final class HuggingFaceTokenizerFile implements Tokenizer {
     private static final List<String> END_OF_TEXT_NAMES =
             List.of("<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>", "<|eot_id|>", "<|im_end|>", "[SEP]");
 
+    /** DJL truncates to the model's maximum length (512 if unknown) by default; documents must stay whole. */
+    private static final Map<String, String> WHOLE_DOCUMENTS = Map.of("truncation", "false", "padding", "false");
+
     private final String id;
     private final Path file;
     private final int vocabSize;
@@ -52,7 +55,7 @@ public final class HuggingFaceTokenizerFile implements Tokenizer {
         int vocabSize = vocabSize(json, file);
         int endOfText = endOfText(json, file);
         try {
-            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(file, Map.of());
+            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(file, WHOLE_DOCUMENTS);
             return new HuggingFaceTokenizerFile(PREFIX + location, file, vocabSize, endOfText, tokenizer);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("tokenizer: " + file + " is not a tokenizer.json the tokenizers library accepts: " + e.getMessage(), e);

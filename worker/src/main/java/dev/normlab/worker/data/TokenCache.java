@@ -1,13 +1,14 @@
 package dev.normlab.worker.data;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tokenizes a corpus once and keeps the tokens in a {@link TokenFile}, re-used for as long as the
@@ -15,8 +16,7 @@ import java.util.HexFormat;
  */
 final class TokenCache {
 
-    private static final System.Logger LOG = System.getLogger(TokenCache.class.getName());
-    private static final long PROGRESS_EVERY_NANOS = 10_000_000_000L;
+    private static final Logger LOG = LoggerFactory.getLogger(TokenCache.class);
 
     /** The opened token file and whether it was already there. */
     record Entry(TokenFile file, boolean reused) {
@@ -30,10 +30,10 @@ final class TokenCache {
         if (Files.isRegularFile(file)) {
             TokenFile cached = TokenFile.openIfValid(file);
             if (cached != null) {
-                LOG.log(Level.DEBUG, "re-using tokens of {0} in {1}", corpus.describe(), file);
+                LOG.debug("re-using tokens of {} in {}", corpus.describe(), file);
                 return new Entry(cached, true);
             }
-            LOG.log(Level.WARNING, "token file {0} is incomplete or of an older format; tokenizing again", file);
+            LOG.warn("token file {} is incomplete or of an older format; tokenizing again", file);
         }
         tokenize(corpus, tokenizer, split, file);
         TokenFile built = TokenFile.openIfValid(file);
@@ -53,27 +53,17 @@ final class TokenCache {
 
     private static void tokenize(Corpus corpus, Tokenizer tokenizer, HeldOutSplit split, Path file) throws IOException {
         int bytesPerToken = tokenizer.vocabSize() <= 1 << 16 ? 2 : 4;
-        long size = corpus.approximateSize();
-        LOG.log(Level.INFO, "tokenizing {0} with {1} into {2}", corpus.describe(), tokenizer.id(), file);
-        long start = System.nanoTime();
-        long[] chars = {0};
-        long[] lastLog = {start};
+        LOG.info("tokenizing {} with {} into {}", corpus.describe(), tokenizer.id(), file);
         try (TokenFileWriter writer = new TokenFileWriter(file, bytesPerToken)) {
+            TokenizationProgress progress = new TokenizationProgress(corpus, writer);
             corpus.forEachDocument(document -> {
                 writer.addDocument(split.isHeldOut(document), tokenizer.encode(document), tokenizer.endOfText());
-                chars[0] += document.length();
-                long now = System.nanoTime();
-                if (now - lastLog[0] > PROGRESS_EVERY_NANOS) {
-                    lastLog[0] = now;
-                    String done = size > 0 ? String.format(" (~%d%%)", Math.min(100, 100 * chars[0] / size)) : "";
-                    LOG.log(Level.INFO, "tokenizing {0}: {1} characters read{2}, {3} tokens, {4} s",
-                            corpus.label(), chars[0], done, writer.tokensWritten(), (now - start) / 1_000_000_000L);
-                }
+                progress.documentDone(document.length());
             });
             TokenFile.Header header = writer.commit();
-            LOG.log(Level.INFO, "tokenized {0}: {1} training tokens in {2} documents, {3} held-out tokens in {4} documents, {5} ms",
+            LOG.info("tokenized {}: {} training tokens in {} documents, {} held-out tokens in {} documents, {} s",
                     corpus.describe(), header.trainTokens(), header.trainDocuments(), header.heldOutTokens(),
-                    header.heldOutDocuments(), (System.nanoTime() - start) / 1_000_000L);
+                    header.heldOutDocuments(), String.format("%.1f", progress.elapsedSeconds()));
         }
     }
 

@@ -52,8 +52,8 @@ class EuroparlTest {
             assertThat(java.util.Arrays.stream(inputs)).allMatch(id -> id >= 0 && id <= ByteTokenizer.END_OF_TEXT);
             NDList eval = data.heldOut().next(manager);
             assertThat(eval.get(0).getShape().getShape()).containsExactly(8, 256);
-            System.getLogger(EuroparlTest.class.getName()).log(System.Logger.Level.INFO,
-                    "europarl/byte: {0} documents, {1} train tokens, {2} held-out tokens in {3} documents",
+            org.slf4j.LoggerFactory.getLogger(EuroparlTest.class).info(
+                    "europarl/byte: {} documents, {} train tokens, {} held-out tokens in {} documents",
                     documents, data.trainTokens(), data.heldOutTokens(), data.heldOutDocuments());
         }
         try (TrainingData again = TrainingData.open(DataSpec.europarl(), new ByteTokenizer(), 256, 8, 42, cacheRoot)) {

@@ -54,6 +54,6 @@ class TokenizationBench {
         Path out = Path.of("target", "bench", "tokenization.txt");
         Files.createDirectories(out.getParent());
         Files.write(out, report);
-        report.forEach(line -> System.getLogger(TokenizationBench.class.getName()).log(System.Logger.Level.INFO, line));
+        report.forEach(org.slf4j.LoggerFactory.getLogger(TokenizationBench.class)::info);
     }
 }

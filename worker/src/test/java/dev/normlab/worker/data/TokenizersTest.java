@@ -52,6 +52,13 @@ class TokenizersTest {
         assertThat(hf.decode(new int[] {2, 1})).isEqualTo("world hello");
         assertThat(hf.vocabSize()).isEqualTo(5); // ids 0..3 in the model plus added id 4
         assertThat(hf.endOfText()).isEqualTo(4);
+        // documents are not truncated to some model maximum (DJL's default would be 512)
+        assertThat(hf.encode("hello world ".repeat(1500))).hasSize(3000).startsWith(1, 2).endsWith(1, 2);
+        // ... nor to a truncation the file itself declares
+        Path truncating = Files.writeString(dir.resolve("truncating.json"), Files.readString(json)
+                .replace("\"truncation\":null", "\"truncation\":{\"direction\":\"Right\",\"max_length\":8,\"strategy\":\"LongestFirst\",\"stride\":0}"));
+        assertThat(Files.readString(truncating)).contains("max_length");
+        assertThat(Tokenizers.forId("hf:" + truncating).encode("hello world ".repeat(20))).hasSize(40);
         // a folder holding tokenizer.json works too
         assertThat(Tokenizers.forId("hf:" + dir).encode("world")).containsExactly(2);
     }

@@ -355,9 +355,17 @@ class TrainingDataTest {
         assertThatThrownBy(() -> open(noText.toString(), "jsonl", 0.1, 16, 2, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("data.corpus: " + noText + " line 2").hasMessageContaining("\"text\"");
+        Path latin1 = Files.write(dir.resolve("latin1.txt"), "Gr\u00fc\u00dfe aus Br\u00fcssel\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> open(latin1.toString(), "text", 0.1, 16, 2, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("data.corpus: " + latin1).hasMessageContaining("not UTF-8");
+        assertThatThrownBy(() -> open(tiny.toString(), "csv", 0.1, 16, 2, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("data.format: ");
+        assertThatThrownBy(() -> open(tiny.toString(), "text", 0.1, 0, 2, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("seqLen: ");
         // a failed tokenization leaves no token file or temporary behind
         try (var left = Files.list(dir.resolve(FileCorpus.CACHE_FOLDER))) {
-            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("broken") || n.startsWith("notext"));
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("broken") || n.startsWith("notext") || n.startsWith("latin1"));
         }
     }
 
