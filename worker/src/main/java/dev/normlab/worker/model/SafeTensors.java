@@ -37,8 +37,10 @@ import tools.jackson.databind.node.ObjectNode;
  * back in header order). One tensor must fit in a Java buffer (&lt; 2 GiB). Writes go to a temporary
  * sibling moved into place, so a crash never leaves a half-written file under the final name.
  *
- * <p>BF16/F16 arrays crash DJL 0.35.1 on CPU: read such files with
- * {@link #read(Path, NDManager, DataType)} and a FLOAT32/FLOAT64 target, which decodes them in Java.
+ * <p>BF16/F16 data is decoded to float in Java and narrowed on the target device, because half
+ * precision arrays crash DJL 0.35.1 on CPU: on a CPU manager read such files with a FLOAT32/FLOAT64
+ * target ({@link #read(Path, NDManager, DataType)}); keeping them half precision there is refused
+ * with an error instead of a JVM crash.
  */
 public final class SafeTensors {
 
@@ -187,17 +189,24 @@ public final class SafeTensors {
     private static NDArray toArray(NDManager manager, TensorInfo t, ByteBuffer raw, DataType target) {
         DataType stored = dataType(t.dtype(), t.name());
         boolean half = stored == DataType.BFLOAT16 || stored == DataType.FLOAT16;
-        if (half && (target == DataType.FLOAT32 || target == DataType.FLOAT64)) {
-            ByteBuffer floats = ByteBuffer.allocateDirect(raw.remaining() * 2).order(ByteOrder.LITTLE_ENDIAN);
-            while (raw.hasRemaining()) {
-                short bits = raw.getShort();
-                floats.putFloat(stored == DataType.BFLOAT16 ? bf16ToFloat(bits) : f16ToFloat(bits));
-            }
-            floats.flip();
-            NDArray array = manager.create(floats, t.shape(), DataType.FLOAT32);
-            return convert(array, target);
+        if (!half) {
+            return convert(manager.create(raw, t.shape(), stored), target);
         }
-        return convert(manager.create(raw, t.shape(), stored), target);
+        DataType wanted = target == null ? stored : target;
+        boolean halfWanted = wanted == DataType.BFLOAT16 || wanted == DataType.FLOAT16;
+        if (halfWanted && !manager.getDevice().isGpu()) {
+            // DJL 0.35.1 crashes the JVM on CPU half-precision arrays: fail loudly instead
+            throw new IllegalArgumentException("tensor " + t.name() + ": " + t.dtype() + " cannot be held on "
+                    + manager.getDevice() + "; read it with a FLOAT32 or FLOAT64 target");
+        }
+        // decode in Java, then narrow on the device if half precision is wanted (GPU only)
+        ByteBuffer floats = ByteBuffer.allocateDirect(raw.remaining() * 2).order(ByteOrder.LITTLE_ENDIAN);
+        while (raw.hasRemaining()) {
+            short bits = raw.getShort();
+            floats.putFloat(stored == DataType.BFLOAT16 ? bf16ToFloat(bits) : f16ToFloat(bits));
+        }
+        floats.flip();
+        return convert(manager.create(floats, t.shape(), DataType.FLOAT32), wanted);
     }
 
     private static NDArray convert(NDArray array, DataType target) {

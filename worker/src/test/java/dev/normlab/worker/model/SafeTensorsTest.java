@@ -88,6 +88,9 @@ class SafeTensorsTest {
             assertThat(read.get("b").toFloatArray()).containsExactly(1f, -2f, 0.15625f);
             assertThat(read.get("h").getShape()).isEqualTo(new Shape(2, 2));
             assertThat(read.get("h").toFloatArray()).containsExactly(1f, -2f, 65504f, (float) Math.pow(2, -24));
+            // kept half precision on CPU, DJL would crash the JVM: refused naming the tensor
+            assertThatThrownBy(() -> SafeTensors.read(path, manager)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("tensor b").hasMessageContaining("FLOAT32");
         }
     }
 
