@@ -25,8 +25,12 @@ final class CorpusLocator {
         }
         DocumentFormat format = DocumentFormat.of(data.format());
         String spec = data.corpus();
+        Path literal = Path.of(spec).toAbsolutePath().normalize();
+        if (Files.isRegularFile(literal)) { // also when its name happens to contain [ or {
+            return new FileCorpus(spec, List.of(literal), format);
+        }
         if (!isGlob(spec)) {
-            Path file = Path.of(spec).toAbsolutePath().normalize();
+            Path file = literal;
             if (Files.isDirectory(file)) {
                 throw new IllegalArgumentException("data.corpus: " + file + " is a folder; give a file or a glob such as "
                         + file.resolve("*.txt"));
@@ -43,7 +47,10 @@ final class CorpusLocator {
         return spec.chars().anyMatch(c -> GLOB_CHARACTERS.indexOf(c) >= 0);
     }
 
-    /** The regular files matching {@code glob}, sorted; token caches inside the tree are never matched. */
+    /**
+     * The regular files matching {@code glob} (Java's glob syntax: {@code **} crosses folders, {@code *} does not),
+     * sorted; token caches inside the tree are never matched.
+     */
     static List<Path> expand(String glob) {
         Path pattern = Path.of(glob).toAbsolutePath().normalize();
         Path folder = pattern.getRoot();

@@ -319,6 +319,21 @@ class TrainingDataTest {
     }
 
     @Test
+    void recursiveGlobAndAFileWhoseNameLooksLikeAGlob() throws IOException {
+        Path nested = Files.createDirectories(dir.resolve("tree/a/b"));
+        Documents.writeJsonl(nested.resolve("deep.jsonl"), Documents.generate(120, 30));
+        Documents.writeJsonl(dir.resolve("tree/a/shallow.jsonl"), Documents.generate(120, 31));
+        Documents.writeText(dir.resolve("tree/a/ignored.txt"), Documents.generate(50, 32));
+        try (TrainingData data = open(dir.resolve("tree/**.jsonl").toString(), "jsonl", 0.1, 16, 2, 1)) {
+            assertThat(data.trainDocuments() + data.heldOutDocuments()).isEqualTo(240);
+        }
+        Path bracketed = Documents.writeText(dir.resolve("corpus[v2].txt"), Documents.generate(100, 33));
+        try (TrainingData data = open(bracketed.toString(), "text", 0.1, 16, 2, 1)) {
+            assertThat(data.trainDocuments() + data.heldOutDocuments()).isEqualTo(100);
+        }
+    }
+
+    @Test
     void jsonlTakesTheTextField() throws IOException {
         List<String> documents = new ArrayList<>(Documents.generate(150, 20));
         documents.set(3, "a \"quoted\" line with a back\\slash and 日本");
