@@ -1,0 +1,51 @@
+package dev.normlab.worker.training;
+
+import dev.normlab.api.worker.FailureKind;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/** Maps what went wrong to the failure kind the backend acts on. */
+final class Failures {
+
+    private Failures() {
+    }
+
+    /** Runs a resolution step whose IllegalArgumentException means the spec cannot run here. */
+    static <T> T invalidSpecOn(String field, Supplier<T> resolve) {
+        try {
+            return resolve.get();
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage() != null ? e.getMessage() : e.toString();
+            throw new TrainingFailedException(FailureKind.INVALID_SPEC,
+                    message.startsWith(field) ? message : field + ": " + message, e);
+        }
+    }
+
+    /** Anything else that escaped the loop: OOM when the engine or the JVM ran out of memory, else CODE. */
+    static TrainingFailedException classify(Throwable t) {
+        if (t instanceof TrainingFailedException f) {
+            return f;
+        }
+        if (isOutOfMemory(t)) {
+            return new TrainingFailedException(FailureKind.OOM, "out of memory: " + t, t);
+        }
+        return new TrainingFailedException(FailureKind.CODE, "training failed: " + t, t);
+    }
+
+    static boolean isOutOfMemory(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof OutOfMemoryError) {
+                return true;
+            }
+            String m = c.getMessage() == null ? "" : c.getMessage().toLowerCase(Locale.ROOT);
+            // PyTorch: "CUDA out of memory", "DefaultCPUAllocator: can't allocate memory"
+            if (m.contains("out of memory") || m.contains("can't allocate memory")) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
+    }
+}

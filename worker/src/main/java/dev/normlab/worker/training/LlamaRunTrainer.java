@@ -1,0 +1,175 @@
+package dev.normlab.worker.training;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.LocalParameterServer;
+import ai.djl.training.ParameterStore;
+import dev.normlab.api.model.ModelDims;
+import dev.normlab.api.spec.RunSpec;
+import dev.normlab.api.worker.FailureKind;
+import dev.normlab.api.worker.MeasuredMemory;
+import dev.normlab.api.worker.RunSummary;
+import dev.normlab.optim.RouteSummary;
+import dev.normlab.worker.data.Tokenizer;
+import dev.normlab.worker.data.Tokenizers;
+import dev.normlab.worker.data.TrainingData;
+import dev.normlab.worker.model.CausalLmLoss;
+import dev.normlab.worker.model.HfCheckpoint;
+import dev.normlab.worker.model.LlamaModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Trains a LLaMA on DJL from a {@link RunSpec}: the CLI's {@code train} and the node agent both run this.
+ *
+ * <p>Output under {@code outDir}: {@code checkpoints/step-NNNNNN/} (the newest {@link TrainerSettings#keepCheckpoints()}),
+ * {@code model/} (the trained model as a HuggingFace checkpoint) and {@code summary.json}.
+ */
+public final class LlamaRunTrainer implements RunTrainer {
+
+    public static final String CHECKPOINTS = "checkpoints";
+    public static final String EXPORTED_MODEL = "model";
+    public static final String SUMMARY = "summary.json";
+
+    private static final System.Logger LOG = System.getLogger(LlamaRunTrainer.class.getName());
+
+    private final TrainerSettings settings;
+    private final JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    public LlamaRunTrainer(TrainerSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public TrainingResult train(RunSpec spec, TrainingOptions options) {
+        SpecCheck.requireValid(spec);
+        try {
+            return trainValid(spec, options);
+        } catch (TrainingFailedException e) {
+            throw e;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            throw Failures.classify(e);
+        } catch (IOException e) {
+            throw Failures.classify(new UncheckedIOException(e));
+        }
+    }
+
+    private TrainingResult trainValid(RunSpec spec, TrainingOptions options) throws IOException {
+        Engine engine = Engine.getInstance();
+        TrainingDevice target = TrainingDevice.choose(spec, engine);
+        if (!target.device().isGpu()) {
+            EngineThreads.apply(settings.resolvedThreads());
+        }
+        Tokenizer tokenizer = Failures.invalidSpecOn("tokenizer", () -> Tokenizers.forId(spec.tokenizer()));
+        ModelDims dims = Failures.invalidSpecOn("model", () -> spec.modelDims(tokenizer.vocabSize()));
+        if (dims.vocab() < tokenizer.vocabSize()) {
+            throw new TrainingFailedException(FailureKind.INVALID_SPEC, "model.vocab: " + dims.vocab()
+                    + " is smaller than the " + tokenizer.id() + " tokenizer's vocabulary of " + tokenizer.vocabSize());
+        }
+        LlamaModel model = Failures.invalidSpecOn("model",
+                () -> new LlamaModel(dims, Math.max(LlamaModel.DEFAULT_MAX_POSITIONS, spec.seqLen())));
+        TrainingData data = Failures.invalidSpecOn("data", () -> TrainingData.open(spec.data(), tokenizer,
+                spec.seqLen(), spec.batchSize(), spec.seed(), settings.cacheRoot()));
+        Path resumeFrom = options.resumeFrom();
+        TrainingState start = resumeFrom != null ? resumableState(spec, resumeFrom) : fresh(spec);
+        Files.createDirectories(options.outDir());
+
+        try (data; NDManager root = engine.newBaseManager(target.device())) {
+            engine.setRandomSeed(Long.hashCode(spec.seed())); // model init draws from the engine's RNG
+            model.initialize(root, DataType.FLOAT32, new Shape(spec.batchSize(), spec.seqLen()));
+            if (target.dataType() != DataType.FLOAT32) {
+                model.cast(target.dataType());
+            }
+            long total = spec.totalSteps();
+            LrSchedule schedule = new LrSchedule(spec.schedule(), total, spec.optimizer().lr());
+            try (OptimizerFactory.BuiltOptimizer optimizer = OptimizerFactory.build(spec.optimizer(), schedule,
+                    model.getParameters(), root, Math.toIntExact(start.step()), target.device().isGpu())) {
+                CheckpointFiles files = new CheckpointFiles(model, optimizer, json);
+                if (resumeFrom != null) {
+                    files.restore(resumeFrom, root);
+                    data.train().seek(start.trainBatches());
+                }
+                ParameterStore store = new ParameterStore(root, false);
+                store.setParameterServer(new LocalParameterServer(optimizer.routed()), new Device[] {target.device()});
+                List<NDArray> weights = model.getParameters().values().stream().map(Parameter::getArray).toList();
+                logStart(spec, model, optimizer, target, data, start);
+
+                CausalLmLoss loss = new CausalLmLoss();
+                StepRunner steps = new StepRunner(model, loss, store, data.train(), weights, root, spec.gradAccum(), spec.gradClip());
+                Evaluator evaluator = new Evaluator(model, loss, store, data.heldOut(), root, spec.evalBatches());
+                CheckpointStore checkpoints = new CheckpointStore(options.outDir().resolve(CHECKPOINTS), settings.keepCheckpoints());
+                MemoryAccounting.DevicePeakMemory devicePeak = new MemoryAccounting.DevicePeakMemory(target.device());
+                TrainingLoop loop = new TrainingLoop(spec, schedule, steps, evaluator, new FiniteMetrics(options.metrics()),
+                        state -> {
+                            Path dir = checkpoints.write(state.step(), d -> files.write(d, state));
+                            options.checkpoints().written(state.step(), dir);
+                            return dir;
+                        },
+                        options.stopRequested(), devicePeak, () -> data.train().position());
+
+                TrainingLoop.Outcome outcome = loop.run(start, resumeFrom);
+                if (!outcome.stoppedEarly()) {
+                    HfCheckpoint.save(model, options.outDir().resolve(EXPORTED_MODEL));
+                }
+                MeasuredMemory memory = new MemoryAccounting(model.getParameters(), optimizer.routed(), devicePeak).measure();
+                RunSummary summary = summarize(outcome, memory);
+                json.writeValue(options.outDir().resolve(SUMMARY).toFile(), summary);
+                return new TrainingResult(summary, outcome.stoppedEarly(), outcome.lastCheckpoint());
+            }
+        }
+    }
+
+    private static TrainingState fresh(RunSpec spec) {
+        return new TrainingState(0, 0, 0, 0, spec.seed(), spec.totalSteps(), spec.optimizer().name(), null, null);
+    }
+
+    private TrainingState resumableState(RunSpec spec, Path checkpoint) {
+        TrainingState state = CheckpointFiles.readState(checkpoint, json);
+        if (state.totalSteps() != spec.totalSteps() || !spec.optimizer().name().equals(state.optimizer())
+                || state.seed() != spec.seed()) {
+            throw new TrainingFailedException(FailureKind.INVALID_SPEC, "resume: " + checkpoint + " is of another run (steps "
+                    + state.totalSteps() + ", optimizer " + state.optimizer() + ", seed " + state.seed() + "), this spec has steps "
+                    + spec.totalSteps() + ", optimizer " + spec.optimizer().name() + ", seed " + spec.seed());
+        }
+        return state;
+    }
+
+    private static RunSummary summarize(TrainingLoop.Outcome outcome, MeasuredMemory memory) {
+        TrainingState s = outcome.state();
+        Double perplexity = s.lastEvalLoss() != null ? Math.exp(s.lastEvalLoss()) : null;
+        Double tokensPerSecond = outcome.attemptStepSeconds() > 0 ? outcome.attemptTokens() / outcome.attemptStepSeconds() : null;
+        return new RunSummary(s.lastTrainLoss(), s.lastEvalLoss(), finite(perplexity), tokensPerSecond, s.step(), s.tokens(),
+                s.seconds(), memory);
+    }
+
+    private static Double finite(Double value) {
+        return value != null && Double.isFinite(value) ? value : null;
+    }
+
+    private void logStart(RunSpec spec, LlamaModel model, OptimizerFactory.BuiltOptimizer optimizer, TrainingDevice target,
+            TrainingData data, TrainingState start) {
+        if (!LOG.isLoggable(System.Logger.Level.INFO)) {
+            return;
+        }
+        StringBuilder routes = new StringBuilder();
+        for (RouteSummary r : optimizer.routed().summary()) {
+            routes.append(String.format("%n  %-60s %-16s %-14s %s", r.name(), r.shape(), r.role(), r.rule()));
+        }
+        LOG.log(System.Logger.Level.INFO, String.format(
+                "%s on %s (%s, %d intra-op threads)%n%s%n%d steps x %,d tokens (batch %d x gradAccum %d x seqLen %d);"
+                        + " %,d training tokens in the corpus; %s from step %d%nrouting:%s",
+                spec.optimizer().name(), target.device(), target.dataType(), EngineThreads.current(), model.describe(),
+                spec.totalSteps(), spec.tokensPerStep(), spec.batchSize(), spec.gradAccum(), spec.seqLen(),
+                data.trainTokens(), start.step() > 0 ? "resuming" : "starting", start.step(), routes));
+    }
+}

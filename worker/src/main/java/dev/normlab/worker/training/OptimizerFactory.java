@@ -1,0 +1,83 @@
+package dev.normlab.worker.training;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.PairList;
+import dev.normlab.api.spec.OptimizerSpec;
+import dev.normlab.optim.AdamW;
+import dev.normlab.optim.RoutedOptimizer;
+import dev.normlab.optim.Sgd;
+import dev.normlab.optim.SinkGd;
+import dev.normlab.optim.Swan;
+
+/**
+ * Builds the run's optimizer from its spec (OPTIMIZERS.md): hidden matrices take the spec's rule, embedding,
+ * head and gains take AdamW, both at the scheduled eta.
+ */
+final class OptimizerFactory {
+
+    private OptimizerFactory() {
+    }
+
+    /**
+     * The routed optimizer with handles on its two rules (their state goes into checkpoints).
+     *
+     * @param hiddenRule the hidden matrices' rule; the same object as {@code adamW} for the AdamW baseline
+     */
+    record BuiltOptimizer(RoutedOptimizer routed, AdamW adamW, Optimizer hiddenRule) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            routed.close();
+        }
+    }
+
+    /**
+     * @param parameters the initialized block's parameters
+     * @param completedSteps steps already taken (on resume): update counts and AdamW's bias correction go on from there
+     * @param stackHidden the stacked path of the stateless rules (pays on GPU only)
+     */
+    static BuiltOptimizer build(OptimizerSpec spec, LrSchedule schedule, PairList<String, Parameter> parameters,
+            NDManager manager, int completedSteps, boolean stackHidden) {
+        AdamW adamW = AdamW.builder()
+                .setLearningRateTracker(schedule)
+                .optBeta1(spec.beta1().floatValue())
+                .optBeta2(spec.beta2().floatValue())
+                .optEpsilon(spec.eps().floatValue())
+                .optWeightDecays(spec.weightDecay().floatValue())
+                .optBeginNumUpdate(completedSteps)
+                .optManager(manager)
+                .build();
+        Optimizer hidden = switch (spec.name()) {
+            case "adamw" -> adamW;
+            case "sgd" -> Sgd.builder()
+                    .setLearningRateTracker(schedule)
+                    .optMomentum(spec.momentum().floatValue())
+                    .optBeginNumUpdate(completedSteps)
+                    .optManager(manager)
+                    .build();
+            case "sinkgd" -> SinkGd.builder()
+                    .setLearningRateTracker(schedule)
+                    .optAlpha(spec.alpha().floatValue())
+                    .optRounds(spec.sinkhornRounds())
+                    .optBeginNumUpdate(completedSteps)
+                    .build();
+            case "swan" -> Swan.builder()
+                    .setLearningRateTracker(schedule)
+                    .optAlpha(spec.alpha().floatValue())
+                    .optSteps(spec.newtonSchulzSteps())
+                    .optBeginNumUpdate(completedSteps)
+                    .build();
+            default -> throw new TrainingFailedException(dev.normlab.api.worker.FailureKind.INVALID_SPEC,
+                    "optimizer.name: unknown optimizer '" + spec.name() + "'");
+        };
+        RoutedOptimizer routed = RoutedOptimizer.builder()
+                .setParameters(parameters)
+                .setHiddenRule(hidden)
+                .setAdamW(adamW)
+                .optStackHidden(stackHidden && hidden != adamW && !(hidden instanceof Sgd))
+                .build();
+        return new BuiltOptimizer(routed, adamW, hidden);
+    }
+}
