@@ -4,9 +4,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
@@ -40,11 +44,17 @@ final class EuroparlCorpus implements Corpus {
         return "europarl";
     }
 
+    /** The jar (or, from an unpacked classpath, the file) holding the corpus: its path, size and modification time. */
     @Override
     public String fingerprint() throws IOException {
         URLConnection connection = resource.openConnection();
-        connection.setUseCaches(false);
-        return "europarl|" + resource + "|" + connection.getContentLengthLong() + "|" + connection.getLastModified();
+        URL container = connection instanceof JarURLConnection jar ? jar.getJarFileURL() : resource; // no jar is opened
+        try {
+            Path file = Path.of(container.toURI());
+            return "europarl|" + file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
+        } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
+            return "europarl|" + resource; // not a local file: keyed on its location only
+        }
     }
 
     @Override

