@@ -46,8 +46,12 @@ final class UserApi {
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 204);
     }
 
-    /** The steps of every stored point of {@code key}, in order (raw points: fewer than maxPoints). */
-    List<Long> steps(long id, String key) {
+    /** One stored point of a metric. */
+    record Point(long step, double value) {
+    }
+
+    /** Every stored point of {@code key}, in step order (raw points: a run here has fewer than maxPoints). */
+    List<Point> curve(long id, String key) {
         HttpResponse<String> response = send(request("/api/v1/runs/" + id + "/metrics?keys=" + key + "&maxPoints=10000").GET());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode history = json.readTree(response.body());
@@ -59,7 +63,12 @@ final class UserApi {
         assertThat(series).hasSize(1);
         assertThat(series.get(0).path("sampled").asBoolean()).as("raw points expected").isFalse();
         return StreamSupport.stream(series.get(0).path("points").spliterator(), false)
-                .map(point -> point.path("step").asLong()).toList();
+                .map(point -> new Point(point.path("step").asLong(), point.path("value").asDouble())).toList();
+    }
+
+    /** The steps of every stored point of {@code key}, in order. */
+    List<Long> steps(long id, String key) {
+        return curve(id, key).stream().map(Point::step).toList();
     }
 
     private HttpRequest.Builder request(String path) {

@@ -1,0 +1,103 @@
+package dev.normlab.worker.agent;
+
+import dev.normlab.worker.training.LlamaRunTrainer;
+import dev.normlab.worker.training.TrainerSettings;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.io.UncheckedIOException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code agent}: the node agent, training the runs a NormLab backend hands out until stopped. */
+@Command(name = "agent",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Claims queued runs from a NormLab backend and trains them: heartbeats, metric batches,",
+            "checkpoint reports, finish. SIGTERM (Ctrl-C) stops the current run after its checkpoint and",
+            "hands it back to the queue without spending a retry.",
+        })
+public final class AgentCommand implements Callable<Integer> {
+
+    /** How long the SIGTERM hook waits for the current run to checkpoint and be released. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofMinutes(2);
+
+    @Option(names = "--backend", paramLabel = "URL", defaultValue = "http://localhost:8080",
+            description = "Backend base URL (default: ${DEFAULT-VALUE}).")
+    private URI backend;
+
+    @Option(names = "--token-file", paramLabel = "FILE", defaultValue = "${sys:user.home}/.normlab/worker-token",
+            description = "File holding the worker token (default: ${DEFAULT-VALUE}, written by the backend's first start).")
+    private Path tokenFile;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Worker name shown on its runs (default: the host name).")
+    private String name;
+
+    @Option(names = "--device", paramLabel = "cpu|gpu|auto", defaultValue = "auto",
+            description = "Device to offer: auto picks a GPU when the engine sees one (default: ${DEFAULT-VALUE}).")
+    private String device;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.normlab/worker",
+            description = "Runs train in <DIR>/runs/<id> (checkpoints, model, summary) (default: ${DEFAULT-VALUE}).")
+    private Path workDir;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "PyTorch intra-op threads on CPU (default: one per available core).")
+    private Integer threads;
+
+    @Option(names = "--claim-wait", paramLabel = "SECONDS", defaultValue = "20",
+            description = "Seconds one claim may wait on the backend for a run (long poll, 0-60; default: ${DEFAULT-VALUE}).")
+    private int claimWaitSeconds;
+
+    @Option(names = "--once", description = "Exit after one run (for tests and scripts).")
+    private boolean once;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (claimWaitSeconds < 0 || claimWaitSeconds > 60) {
+            throw usageError("--claim-wait must be between 0 and 60, got " + claimWaitSeconds);
+        }
+        if (threads != null && threads < 1) {
+            throw usageError("--threads must be >= 1, got " + threads);
+        }
+        WorkerCapabilities capabilities;
+        try {
+            capabilities = WorkerCapabilities.detect(name != null ? name : hostName(), device);
+        } catch (IllegalArgumentException e) {
+            throw usageError(e.getMessage());
+        }
+        BackendClient client;
+        try {
+            client = BackendClient.connect(backend, tokenFile);
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            throw usageError("--token-file: " + e.getMessage());
+        }
+        LlamaRunTrainer trainer = new LlamaRunTrainer(TrainerSettings.defaults().withThreads(threads));
+        NodeAgent agent = new NodeAgent(client, trainer, capabilities, workDir, claimWaitSeconds);
+        Thread hook = new Thread(() -> agent.shutdown(SHUTDOWN_GRACE), "normlab-agent-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        agent.run(once);
+        return 0;
+    }
+
+    private ParameterException usageError(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "worker";
+        }
+    }
+}
