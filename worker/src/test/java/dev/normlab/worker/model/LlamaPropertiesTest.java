@@ -45,6 +45,32 @@ class LlamaPropertiesTest {
     }
 
     @Test
+    void aForwardLeavesNoAttentionScoresOrOtherPerLayerIntermediatesAlive() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            LlamaModel model = TinyModels.randomized(manager, TinyModels.DIMS, DataType.FLOAT32, 0.4, 22);
+            int seq = 12;
+            for (boolean training : new boolean[] {false, true}) {
+                try (NDManager step = manager.newSubManager();
+                        GradientCollector gc = training ? Engine.getInstance().newGradientCollector() : null) {
+                    NDArray tokens = TinyModels.tokens(step, TinyModels.randomTokens(2, seq, TinyModels.DIMS.vocab(), 4));
+                    NDArray logits = model.forward(new ParameterStore(step, false), new NDList(tokens), training)
+                            .singletonOrThrow();
+                    List<NDArray> live = step.getManagedArrays();
+                    // each layer closes its q, k, v, (B, nh, T, T) scores and MLP activations on return
+                    // (under a collector autograd keeps what backward needs natively, as PyTorch eager)
+                    assertThat(live).as("training=" + training).noneMatch(a -> a.getShape().dimension() == 4);
+                    // tokens, the embedding, one residual stream per layer, the final norm and the logits
+                    assertThat(live).as("training=" + training).hasSize(1 + 1 + TinyModels.DIMS.layers() + 1 + 1)
+                            .contains(logits, tokens);
+                    if (training) {
+                        gc.backward(CausalLmLoss.meanCrossEntropy(logits, tokens));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void ropeMakesQueryKeyProductsDependOnlyOnThePositionDifference() {
         int headDim = 8;
         int seq = 12;
