@@ -49,6 +49,14 @@ public final class Sgd extends Optimizer implements StateSize, AutoCloseable {
         Gradients.zero(weight);
     }
 
+    /**
+     * Allocates the (zero) momentum buffer of a parameter up front, otherwise made on its first update: a resumed
+     * run needs the live buffer to copy its checkpointed value into.
+     */
+    public void allocate(String parameterId, NDArray weight) {
+        buffers.of(parameterId, weight);
+    }
+
     /** The live momentum buffer of a parameter (empty without momentum): for checkpoints. */
     public ai.djl.ndarray.NDList state(String parameterId) {
         return buffers.live(parameterId);
