@@ -58,6 +58,7 @@ final class CheckpointFiles {
         try (NDManager scope = manager.newSubManager()) {
             model.loadHfStateDict(SafeTensors.read(dir.resolve(MODEL), scope));
             Map<String, NDArray> saved = SafeTensors.read(dir.resolve(OPTIMIZER), scope);
+            allocateMomentum(saved);
             forEachState((key, live) -> {
                 NDArray value = saved.get(key);
                 if (value == null || !value.getShape().equals(live.getShape())) {
@@ -65,6 +66,17 @@ final class CheckpointFiles {
                             + " has no state " + key + " of shape " + live.getShape() + " (another optimizer or model?)");
                 }
                 live.set(value.toType(live.getDataType(), false).toByteBuffer());
+            });
+        }
+    }
+
+    // SGD makes its momentum buffers on the first update; the saved ones need live arrays to go into
+    private void allocateMomentum(Map<String, NDArray> saved) {
+        if (optimizer.hiddenRule() instanceof Sgd sgd) {
+            model.hfParameters().forEach((name, p) -> {
+                if (saved.containsKey(name + "." + SGD_KEYS.get(0))) {
+                    sgd.allocate(p.getId(), p.getArray());
+                }
             });
         }
     }

@@ -108,7 +108,8 @@ class LlamaRunTrainerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"name\": \"adamw\", \"lr\": 0.01}", "{\"name\": \"sinkgd\", \"lr\": 0.02}"})
+    @ValueSource(strings = {"{\"name\": \"adamw\", \"lr\": 0.01}", "{\"name\": \"sinkgd\", \"lr\": 0.02}",
+        "{\"name\": \"sgd\", \"lr\": 0.5, \"momentum\": 0.9}"})
     void resumingGivesTheLossesOfARunThatNeverStopped(String optimizer) {
         RunSpec spec = TinyRuns.tinySpec(corpus, optimizer, "\"steps\": 8, \"evalEvery\": 3");
         TinyRuns.RecordingSink whole = new TinyRuns.RecordingSink();
