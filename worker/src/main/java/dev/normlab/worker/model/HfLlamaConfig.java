@@ -41,7 +41,7 @@ public record HfLlamaConfig(
         ModelDims d = model.dims();
         return new HfLlamaConfig(List.of("LlamaForCausalLM"), "llama", d.hidden(), d.intermediate(), d.heads(),
                 d.heads(), d.layers(), d.vocab(), model.maxPositions(), 1e-6, LlamaModel.ROPE_THETA, null, "silu",
-                false, false, false, (double) Projections.INIT_STD, torchDtype(dataType));
+                false, false, false, Projections.INIT_STD, torchDtype(dataType));
     }
 
     /**

@@ -21,7 +21,7 @@ public final class TokenEmbedding extends AbstractBlock {
         this.vocab = vocab;
         this.hidden = hidden;
         weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
-                .optInitializer(new NormalInitializer(Projections.INIT_STD)).build());
+                .optInitializer(new NormalInitializer((float) Projections.INIT_STD)).build());
     }
 
     public Parameter weight() {

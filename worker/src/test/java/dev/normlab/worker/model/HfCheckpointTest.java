@@ -89,6 +89,7 @@ class HfCheckpointTest {
             assertThat(config.get("hidden_act").asString()).isEqualTo("silu");
             assertThat(config.get("tie_word_embeddings").asBoolean()).isFalse();
             assertThat(config.get("torch_dtype").asString()).isEqualTo("float32");
+            assertThat(config.get("initializer_range").asDouble()).isEqualTo(0.02);
 
             LlamaModel loaded = HfCheckpoint.load(dir, manager);
             assertThat(loaded.dims()).isEqualTo(dims);
