@@ -225,13 +225,46 @@ public final class LlamaModel extends AbstractBlock {
         }
     }
 
-    /** Parameter counts from the formula, the real element count, and the groups as a few lines. */
+    /**
+     * Parameters per group counted from the real parameter shapes (known after {@code initialize}
+     * or {@link #declareParameterShapes()}), grouped by HF name.
+     */
+    public ParameterCounts countParameters() {
+        long hidden = 0;
+        long embedding = 0;
+        long head = 0;
+        long gains = 0;
+        for (Map.Entry<String, Parameter> e : hfParameters().entrySet()) {
+            Shape shape = e.getValue().getShape();
+            if (shape == null) {
+                throw new IllegalStateException("parameter shapes unknown: initialize or declareParameterShapes first");
+            }
+            long size = shape.size();
+            String name = e.getKey();
+            if (name.equals("model.embed_tokens.weight")) {
+                embedding += size;
+            } else if (name.equals("lm_head.weight")) {
+                head += size;
+            } else if (shape.dimension() == 1) {
+                gains += size;
+            } else {
+                hidden += size;
+            }
+        }
+        return new ParameterCounts(hidden, embedding, head, gains);
+    }
+
+    /**
+     * A few lines for the run log: dimensions and parameters per group, counted from the real
+     * shapes when known, else from the formula ({@link ModelDims#parameterCounts()}).
+     */
     public String describe() {
-        ParameterCounts c = dims.parameterCounts();
+        boolean shapesKnown = embedTokens.weight().getShape() != null;
+        ParameterCounts c = shapesKnown ? countParameters() : dims.parameterCounts();
         return String.format("LLaMA hidden=%d intermediate=%d heads=%d layers=%d vocab=%d maxPositions=%d%n"
-                        + "  hidden matrices %,d%n  embedding %,d%n  lm_head %,d%n  gains %,d%n  total %,d",
+                        + "  parameters (%s): hidden matrices %,d | embedding %,d | lm_head %,d | gains %,d | total %,d",
                 dims.hidden(), dims.intermediate(), dims.heads(), dims.layers(), dims.vocab(), maxPositions,
-                c.hiddenMatrices(), c.embedding(), c.head(), c.gains(), c.total());
+                shapesKnown ? "counted" : "formula", c.hiddenMatrices(), c.embedding(), c.head(), c.gains(), c.total());
     }
 
     static Parameter weightOf(Linear linear) {

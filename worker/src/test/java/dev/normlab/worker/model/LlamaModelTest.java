@@ -111,7 +111,9 @@ class LlamaModelTest {
                 real.merge(table.roleOf(p.getValue().getId()), p.getValue().getArray().size(), Long::sum);
             }
             assertMatchesFormula(real, dims.parameterCounts());
-            assertThat(model.describe()).contains(String.format("total %,d", dims.parameterCounts().total()));
+            assertThat(model.countParameters()).isEqualTo(dims.parameterCounts());
+            assertThat(model.describe()).contains("(counted)")
+                    .contains(String.format("total %,d", dims.parameterCounts().total()));
         }
     }
 
@@ -127,6 +129,7 @@ class LlamaModelTest {
             declared.merge(r.role(), r.shape().size(), Long::sum);
         }
         assertMatchesFormula(declared, dims.parameterCounts());
+        assertThat(model.countParameters()).isEqualTo(dims.parameterCounts());
         assertThat(model.getParameters().values()).noneMatch(Parameter::isInitialized);
     }
 
