@@ -18,11 +18,9 @@ import picocli.CommandLine.Spec;
 /** {@code agent}: the node agent, training the runs a NormLab backend hands out until stopped. */
 @Command(name = "agent",
         mixinStandardHelpOptions = true,
-        description = {
-            "Claims queued runs from a NormLab backend and trains them: heartbeats, metric batches,",
-            "checkpoint reports, finish. SIGTERM (Ctrl-C) stops the current run after its checkpoint and",
-            "hands it back to the queue without spending a retry.",
-        })
+        description = "Claims queued runs from a NormLab backend and trains them: heartbeats, metric batches, "
+                + "checkpoint reports, finish. SIGTERM (Ctrl-C) stops the current run after its checkpoint and hands "
+                + "it back to the queue without spending a retry.")
 public final class AgentCommand implements Callable<Integer> {
 
     /** How long the SIGTERM hook waits for the current run to checkpoint and be released. */
@@ -66,20 +64,24 @@ public final class AgentCommand implements Callable<Integer> {
         if (claimWaitSeconds < 0 || claimWaitSeconds > 60) {
             throw usageError("--claim-wait must be between 0 and 60, got " + claimWaitSeconds);
         }
+        if (!device.matches("cpu|gpu|auto")) {
+            throw usageError("--device must be cpu, gpu or auto, got '" + device + "'");
+        }
         if (threads != null && threads < 1) {
             throw usageError("--threads must be >= 1, got " + threads);
-        }
-        WorkerCapabilities capabilities;
-        try {
-            capabilities = WorkerCapabilities.detect(name != null ? name : hostName(), device);
-        } catch (IllegalArgumentException e) {
-            throw usageError(e.getMessage());
         }
         BackendClient client;
         try {
             client = BackendClient.connect(backend, tokenFile);
         } catch (UncheckedIOException | IllegalArgumentException e) {
             throw usageError("--token-file: " + e.getMessage());
+        }
+        // after the token: loading the engine takes a while, a missing token should fail at once
+        WorkerCapabilities capabilities;
+        try {
+            capabilities = WorkerCapabilities.detect(name != null ? name : hostName(), device);
+        } catch (IllegalArgumentException e) {
+            throw usageError(e.getMessage());
         }
         LlamaRunTrainer trainer = new LlamaRunTrainer(TrainerSettings.defaults().withThreads(threads));
         NodeAgent agent = new NodeAgent(client, trainer, capabilities, workDir, claimWaitSeconds);
