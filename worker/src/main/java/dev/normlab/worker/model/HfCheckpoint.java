@@ -8,7 +8,11 @@ import dev.normlab.api.model.ModelDims;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,6 +25,8 @@ public final class HfCheckpoint {
 
     public static final String CONFIG_FILE = "config.json";
     public static final String WEIGHTS_FILE = "model.safetensors";
+    /** Large HF checkpoints are sharded: this index maps each tensor name to its shard file. */
+    public static final String SHARD_INDEX_FILE = "model.safetensors.index.json";
 
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -64,9 +70,32 @@ public final class HfCheckpoint {
         model.initialize(manager, dataType, new Shape(1, 1));
         DataType readAs = dataType == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
         try (NDManager scratch = manager.newSubManager()) {
-            Map<String, NDArray> state = SafeTensors.read(dir.resolve(WEIGHTS_FILE), scratch, readAs);
+            Map<String, NDArray> state = new LinkedHashMap<>();
+            for (Path file : weightFiles(dir)) {
+                SafeTensors.read(file, scratch, readAs).forEach((name, array) -> {
+                    // older transformers saved the RoPE frequencies as buffers; they are derived, not learned
+                    if (!name.endsWith("rotary_emb.inv_freq")) {
+                        state.put(name, array);
+                    }
+                });
+            }
             model.loadHfStateDict(state);
         }
         return model;
+    }
+
+    /** {@code model.safetensors}, or the shards listed by {@code model.safetensors.index.json}. */
+    static List<Path> weightFiles(Path dir) throws IOException {
+        Path single = dir.resolve(WEIGHTS_FILE);
+        Path index = dir.resolve(SHARD_INDEX_FILE);
+        if (Files.exists(single) || !Files.exists(index)) {
+            return List.of(single);
+        }
+        Set<String> shards = new LinkedHashSet<>();
+        JSON.readTree(index.toFile()).path("weight_map").properties().forEach(e -> shards.add(e.getValue().asString()));
+        if (shards.isEmpty()) {
+            throw new IOException(index + ": weight_map is empty");
+        }
+        return shards.stream().map(dir::resolve).toList();
     }
 }

@@ -119,6 +119,35 @@ class HfCheckpointTest {
     }
 
     @Test
+    void shardedCheckpointsWithLegacyRopeBuffersLoadLikeTheSingleFile() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            LlamaModel model = TinyModels.randomized(manager, TinyModels.DIMS, DataType.FLOAT32, 0.3, 54);
+            HfCheckpoint.save(model, dir);
+            // re-shard as transformers does for large models: two files plus an index naming each tensor's file
+            Map<String, NDArray> state = model.hfStateDict();
+            Map<String, NDArray> first = new java.util.LinkedHashMap<>();
+            Map<String, NDArray> second = new java.util.LinkedHashMap<>();
+            StringBuilder weightMap = new StringBuilder();
+            int k = 0;
+            for (Map.Entry<String, NDArray> e : state.entrySet()) {
+                String shard = k++ < state.size() / 2 ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
+                (shard.contains("00001-of") ? first : second).put(e.getKey(), e.getValue());
+                weightMap.append(weightMap.length() == 0 ? "" : ",").append('"').append(e.getKey()).append("\":\"")
+                        .append(shard).append('"');
+            }
+            second.put("model.layers.0.self_attn.rotary_emb.inv_freq", manager.ones(new Shape(4)));
+            SafeTensors.write(first, Map.of("format", "pt"), dir.resolve("model-00001-of-00002.safetensors"));
+            SafeTensors.write(second, Map.of("format", "pt"), dir.resolve("model-00002-of-00002.safetensors"));
+            Files.writeString(dir.resolve("model.safetensors.index.json"),
+                    "{\"metadata\":{},\"weight_map\":{" + weightMap + "}}");
+            Files.delete(dir.resolve("model.safetensors"));
+
+            LlamaModel loaded = HfCheckpoint.load(dir, manager);
+            loaded.hfStateDict().forEach((name, w) -> assertThat(w.contentEquals(state.get(name))).as(name).isTrue());
+        }
+    }
+
+    @Test
     void configsThisModelCannotComputeAreRejectedNamingTheField() throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             LlamaModel model = TinyModels.randomized(manager, TinyModels.DIMS, DataType.FLOAT32, 0.3, 53);
