@@ -1,18 +1,23 @@
 package dev.normlab.backend.metric;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps {@code metric_blocks} equal to the aggregates of the points, inside the writing transaction. Every
- * touched block is recomputed from its points (level 1) or children (levels 2, 3) rather than updated
- * incrementally, so replaced values, out-of-order steps and deletions need no special cases.
+ * Keeps {@code metric_blocks} equal to the aggregates of the points, inside the writing transaction. A touched
+ * block is recomputed from its points (level 1) or children (levels 2, 3), never updated incrementally, so
+ * replaced values, out-of-order steps and deletions need no special cases. Shortcut: a level-1 block whose 16
+ * steps all came in the batch holds exactly the batch's points, so it is computed here without reading them back.
  */
 @Component
 class MetricBlocks {
+
+    private static final int FINEST_SIZE = (int) BlockLevels.size(BlockLevels.FINEST);
 
     private final MetricRepository repository;
 
@@ -20,15 +25,59 @@ class MetricBlocks {
         this.repository = repository;
     }
 
-    /** After points at these (series, step) pairs were written. */
-    void refresh(Long[] series, Long[] steps) {
-        for (int level = BlockLevels.FINEST; level <= BlockLevels.COARSEST; level++) {
-            Set<List<Long>> touched = new LinkedHashSet<>();
+    /** Aggregates of one level-1 block. */
+    record Block(long seriesId, long block, int count, double min, double max, long firstStep, Long firstTokens,
+            Double firstSeconds, long lastStep, Long lastTokens, Double lastSeconds, double lastValue) {
+    }
+
+    private record SeriesBlock(long seriesId, long block) {
+    }
+
+    /** After the batch's points were written ((series, step) unique within the batch). */
+    void refresh(long[] series, long[] steps, Long[] tokens, Double[] seconds, double[] values) {
+        Map<SeriesBlock, List<Integer>> finest = new HashMap<>();
+        for (int i = 0; i < series.length; i++) {
+            finest.computeIfAbsent(new SeriesBlock(series[i], BlockLevels.blockOf(steps[i], BlockLevels.FINEST)),
+                    k -> new ArrayList<>(FINEST_SIZE)).add(i);
+        }
+        List<Block> complete = new ArrayList<>();
+        Set<SeriesBlock> partial = new LinkedHashSet<>();
+        finest.forEach((key, points) -> {
+            if (points.size() == FINEST_SIZE) {
+                complete.add(aggregate(key, points, steps, tokens, seconds, values));
+            } else {
+                partial.add(key);
+            }
+        });
+        if (!complete.isEmpty()) {
+            repository.upsertFinestBlocks(complete);
+        }
+        if (!partial.isEmpty()) {
+            refreshLevel(BlockLevels.FINEST, partial);
+        }
+        for (int level = BlockLevels.FINEST + 1; level <= BlockLevels.COARSEST; level++) {
+            Set<SeriesBlock> touched = new LinkedHashSet<>();
             for (int i = 0; i < series.length; i++) {
-                touched.add(List.of(series[i], BlockLevels.blockOf(steps[i], level)));
+                touched.add(new SeriesBlock(series[i], BlockLevels.blockOf(steps[i], level)));
             }
             refreshLevel(level, touched);
         }
+    }
+
+    private static Block aggregate(SeriesBlock key, List<Integer> points, long[] steps, Long[] tokens, Double[] seconds,
+            double[] values) {
+        int first = points.get(0);
+        int last = points.get(0);
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i : points) {
+            min = Math.min(min, values[i]);
+            max = Math.max(max, values[i]);
+            first = steps[i] < steps[first] ? i : first;
+            last = steps[i] > steps[last] ? i : last;
+        }
+        return new Block(key.seriesId(), key.block(), points.size(), min, max, steps[first], tokens[first], seconds[first],
+                steps[last], tokens[last], seconds[last], values[last]);
     }
 
     /**
@@ -44,25 +93,24 @@ class MetricBlocks {
         for (int level = BlockLevels.FINEST; level <= BlockLevels.COARSEST; level++) {
             long block = BlockLevels.blockOf(step, level);
             repository.deleteBlocksFrom(runId, level, block);
-            Set<List<Long>> touched = new LinkedHashSet<>();
-            series.forEach(s -> touched.add(List.of(s, block)));
+            Set<SeriesBlock> touched = new LinkedHashSet<>();
+            series.forEach(s -> touched.add(new SeriesBlock(s, block)));
             refreshLevel(level, touched);
         }
     }
 
-    private void refreshLevel(int level, Set<List<Long>> touched) {
-        List<Long> series = new ArrayList<>(touched.size());
-        List<Long> blocks = new ArrayList<>(touched.size());
-        for (List<Long> pair : touched) {
-            series.add(pair.get(0));
-            blocks.add(pair.get(1));
+    private void refreshLevel(int level, Set<SeriesBlock> touched) {
+        long[] series = new long[touched.size()];
+        long[] blocks = new long[touched.size()];
+        int i = 0;
+        for (SeriesBlock b : touched) {
+            series[i] = b.seriesId();
+            blocks[i++] = b.block();
         }
-        Long[] s = series.toArray(Long[]::new);
-        Long[] b = blocks.toArray(Long[]::new);
         if (level == BlockLevels.FINEST) {
-            repository.refreshFinestBlocks(s, b);
+            repository.refreshFinestBlocks(series, blocks);
         } else {
-            repository.refreshBlocks(level, s, b);
+            repository.refreshBlocks(level, series, blocks);
         }
     }
 }

@@ -47,11 +47,11 @@ public class MetricIngestService {
         Map<String, Long> seriesIds = repository.seriesIds(runId,
                 unique.keySet().stream().map(PointKey::key).distinct().toArray(String[]::new));
         int n = unique.size();
-        Long[] series = new Long[n];
-        Long[] steps = new Long[n];
+        long[] series = new long[n];
+        long[] steps = new long[n];
         Long[] tokens = new Long[n];
         Double[] seconds = new Double[n];
-        Double[] values = new Double[n];
+        double[] values = new double[n];
         long fromStep = Long.MAX_VALUE;
         long toStep = Long.MIN_VALUE;
         int i = 0;
@@ -66,7 +66,7 @@ public class MetricIngestService {
             i++;
         }
         repository.upsertPoints(series, steps, tokens, seconds, values);
-        blocks.refresh(series, steps);
+        blocks.refresh(series, steps, tokens, seconds, values);
         events.publishEvent(new MetricsIngested(runId, fromStep, toStep, n));
         return n;
     }

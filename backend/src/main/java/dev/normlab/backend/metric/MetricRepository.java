@@ -41,17 +41,63 @@ class MetricRepository {
         return ids;
     }
 
-    /** Inserts or replaces points; an unchanged re-sent point writes nothing. */
-    void upsertPoints(Long[] series, Long[] steps, Long[] tokens, Double[] seconds, Double[] values) {
+    /**
+     * Inserts or replaces points; an unchanged re-sent point writes nothing. Primitive arrays travel in pgjdbc's
+     * binary array format (no text formatting and parsing of 1000 doubles).
+     */
+    void upsertPoints(long[] series, long[] steps, Long[] tokens, Double[] seconds, double[] values) {
         jdbc.sql("""
                 insert into metric_points (series_id, step, tokens, seconds, value)
-                select * from unnest(?, ?, ?, ?, ?)
+                select * from unnest(?::int8[], ?::int8[], ?::int8[], ?::float8[], ?::float8[])
                 on conflict (series_id, step) do update
                     set tokens = excluded.tokens, seconds = excluded.seconds, value = excluded.value
                     where (metric_points.tokens, metric_points.seconds, metric_points.value)
                           is distinct from (excluded.tokens, excluded.seconds, excluded.value)""")
-                .params(PgArrays.bigints(series), PgArrays.bigints(steps), PgArrays.bigints(tokens),
-                        PgArrays.doubles(seconds), PgArrays.doubles(values))
+                .params(series, steps, PgArrays.bigints(tokens), PgArrays.doubles(seconds), values)
+                .update();
+    }
+
+    /** Writes level-1 blocks computed by the caller (blocks whose every step was in the batch). */
+    void upsertFinestBlocks(List<MetricBlocks.Block> blocks) {
+        int n = blocks.size();
+        long[] series = new long[n];
+        long[] block = new long[n];
+        int[] count = new int[n];
+        double[] min = new double[n];
+        double[] max = new double[n];
+        long[] firstStep = new long[n];
+        Long[] firstTokens = new Long[n];
+        Double[] firstSeconds = new Double[n];
+        long[] lastStep = new long[n];
+        Long[] lastTokens = new Long[n];
+        Double[] lastSeconds = new Double[n];
+        double[] lastValue = new double[n];
+        for (int i = 0; i < n; i++) {
+            MetricBlocks.Block b = blocks.get(i);
+            series[i] = b.seriesId();
+            block[i] = b.block();
+            count[i] = b.count();
+            min[i] = b.min();
+            max[i] = b.max();
+            firstStep[i] = b.firstStep();
+            firstTokens[i] = b.firstTokens();
+            firstSeconds[i] = b.firstSeconds();
+            lastStep[i] = b.lastStep();
+            lastTokens[i] = b.lastTokens();
+            lastSeconds[i] = b.lastSeconds();
+            lastValue[i] = b.lastValue();
+        }
+        jdbc.sql("""
+                insert into metric_blocks (series_id, level, block, point_count, min_value, max_value,
+                                           first_step, first_tokens, first_seconds,
+                                           last_step, last_tokens, last_seconds, last_value)
+                select s, 1, b, c, mn, mx, fs, ft, fsec, ls, lt, lsec, lv
+                from unnest(?::int8[], ?::int8[], ?::int4[], ?::float8[], ?::float8[], ?::int8[], ?::int8[], ?::float8[],
+                            ?::int8[], ?::int8[], ?::float8[], ?::float8[])
+                     as t(s, b, c, mn, mx, fs, ft, fsec, ls, lt, lsec, lv)
+                """ + ON_CONFLICT)
+                .params(series, block, count, min, max, firstStep, PgArrays.bigints(firstTokens), PgArrays.doubles(firstSeconds),
+                        lastStep, PgArrays.bigints(lastTokens), PgArrays.doubles(lastSeconds), lastValue)
                 .update();
     }
 
@@ -59,14 +105,14 @@ class MetricRepository {
      * Recomputes the given level-1 blocks from their points. LATERAL makes it one index range scan per block:
      * a plain join lets the planner hash-join the whole series, which grows with every batch.
      */
-    void refreshFinestBlocks(Long[] series, Long[] blocks) {
+    void refreshFinestBlocks(long[] series, long[] blocks) {
         jdbc.sql("""
                 insert into metric_blocks (series_id, level, block, point_count, min_value, max_value,
                                            first_step, first_tokens, first_seconds,
                                            last_step, last_tokens, last_seconds, last_value)
                 select t.series_id, 1, t.block, a.n, a.min_value, a.max_value, a.first_step, a.first_tokens, a.first_seconds,
                        a.last_step, a.last_tokens, a.last_seconds, a.last_value
-                from unnest(?, ?) as t(series_id, block)
+                from unnest(?::int8[], ?::int8[]) as t(series_id, block)
                 cross join lateral (
                     select count(*) as n, min(p.value) as min_value, max(p.value) as max_value,
                            min(p.step) as first_step, (array_agg(p.tokens order by p.step))[1] as first_tokens,
@@ -78,19 +124,19 @@ class MetricRepository {
                     where p.series_id = t.series_id and p.step >= t.block * :size and p.step < (t.block + 1) * :size) a
                 where a.n > 0
                 """.replace(":size", Long.toString(BlockLevels.size(1))) + ON_CONFLICT)
-                .params(PgArrays.bigints(series), PgArrays.bigints(blocks))
+                .params(series, blocks)
                 .update();
     }
 
     /** Recomputes the given blocks of {@code level} (≥ 2) from their children one level down. */
-    void refreshBlocks(int level, Long[] series, Long[] blocks) {
+    void refreshBlocks(int level, long[] series, long[] blocks) {
         jdbc.sql("""
                 insert into metric_blocks (series_id, level, block, point_count, min_value, max_value,
                                            first_step, first_tokens, first_seconds,
                                            last_step, last_tokens, last_seconds, last_value)
                 select t.series_id, :level, t.block, a.n, a.min_value, a.max_value, a.first_step, a.first_tokens,
                        a.first_seconds, a.last_step, a.last_tokens, a.last_seconds, a.last_value
-                from unnest(?, ?) as t(series_id, block)
+                from unnest(?::int8[], ?::int8[]) as t(series_id, block)
                 cross join lateral (
                     select sum(c.point_count) as n, min(c.min_value) as min_value, max(c.max_value) as max_value,
                            min(c.first_step) as first_step, (array_agg(c.first_tokens order by c.block))[1] as first_tokens,
@@ -104,7 +150,7 @@ class MetricRepository {
                 where a.n > 0
                 """.replace(":level", Integer.toString(level)).replace(":child", Integer.toString(level - 1))
                 .replace(":fanout", Long.toString(BlockLevels.size(1))) + ON_CONFLICT)
-                .params(PgArrays.bigints(series), PgArrays.bigints(blocks))
+                .params(series, blocks)
                 .update();
     }
 
@@ -194,40 +240,64 @@ class MetricRepository {
                 .query(Long.class).single());
     }
 
+    private static final org.springframework.jdbc.core.RowMapper<StoredPoint> STORED_POINT = (rs, n) -> new StoredPoint(
+            rs.getLong(1), rs.getObject(2, Long.class), rs.getObject(3, Double.class), rs.getDouble(4));
+
     /** Points with step in [lo, hi] (and an x value), by step, at most {@code limit}. */
     List<StoredPoint> points(long seriesId, XAxis x, long lo, long hi, int limit) {
         return jdbc.sql("select step, tokens, seconds, value from metric_points where series_id = ? and step between ? and ?"
                         + " and " + x.column() + " is not null order by step limit ?")
-                .params(seriesId, lo, hi, limit).query(StoredPoint.class).list();
+                .params(seriesId, lo, hi, limit).query(STORED_POINT).list();
+    }
+
+    /** How many points (with an x value) have step in [lo, hi], counting no further than {@code limit}. */
+    long countPoints(long seriesId, XAxis x, long lo, long hi, long limit) {
+        return jdbc.sql("select count(*) from (select 1 from metric_points where series_id = ? and step between ? and ?"
+                        + " and " + x.column() + " is not null limit ?) t")
+                .params(seriesId, lo, hi, limit).query(Long.class).single();
     }
 
     /**
-     * What a downsampled query aggregates: the level-{@code level} blocks inside [lo, hi] plus the raw points of
-     * the partial blocks at both ends (fewer than 2·16^level), so no point outside the range leaks into a bucket.
+     * Buckets of the points with step in [lo, hi], aggregated in the database: from the level-{@code level} blocks
+     * inside the range plus the raw points of the partial blocks at both ends (fewer than 2·16^level, so no
+     * point outside the range leaks in), or from raw points alone at level 0. A block counts in the bucket of
+     * its last point; each bucket keeps count, min, max and its last point.
      */
-    List<Unit> units(long seriesId, XAxis x, int level, long lo, long hi) {
+    List<SeriesPoint> buckets(long seriesId, XAxis x, int level, long lo, long hi, BucketGrid grid) {
         long size = BlockLevels.size(level);
         long firstBlock = -Math.floorDiv(-lo, size);
         long lastBlock = Math.floorDiv(hi + 1, size) - 1;
         String col = x.column();
-        if (firstBlock > lastBlock) {
-            return jdbc.sql("select " + col + " as x, step, value, value as min, value as max, 1 as count from metric_points "
-                            + "where series_id = ? and step between ? and ? and " + col + " is not null")
-                    .params(seriesId, lo, hi).query(Unit.class).list();
+        String units;
+        if (level == 0 || firstBlock > lastBlock) {
+            units = "select %1$s as x, step, value, value as mn, value as mx, 1 as n from metric_points "
+                    + "where series_id = :s and step between :lo and :hi and %1$s is not null";
+        } else {
+            units = """
+                    select last_%1$s as x, last_step as step, last_value as value, min_value as mn, max_value as mx,
+                           point_count as n
+                    from metric_blocks
+                    where series_id = :s and level = :level and block between :firstBlock and :lastBlock and last_%1$s is not null
+                    union all
+                    select %1$s, step, value, value, value, 1 from metric_points
+                    where series_id = :s and %1$s is not null
+                      and ((step >= :lo and step < :firstStep) or (step > :lastStep and step <= :hi))""";
         }
-        return jdbc.sql("""
-                select last_%1$s as x, last_step as step, last_value as value, min_value as min, max_value as max,
-                       point_count as count
-                from metric_blocks
-                where series_id = :s and level = :level and block between :firstBlock and :lastBlock and last_%1$s is not null
-                union all
-                select %1$s, step, value, value, value, 1 from metric_points
-                where series_id = :s and %1$s is not null
-                  and ((step >= :lo and step < :firstStep) or (step > :lastStep and step <= :hi))""".formatted(col))
+        double width = grid.width() > 0 ? grid.width() : Double.POSITIVE_INFINITY;
+        return jdbc.sql(("""
+                select b, sum(n) as n, min(mn) as mn, max(mx) as mx, max(step) as step,
+                       (array_agg(x order by step desc))[1] as x, (array_agg(value order by step desc))[1] as value
+                from (select u.*, least(:lastBucket, greatest(0, floor((u.x - :gridFrom) / :width)))::int as b
+                      from (""" + units + """
+                      ) u) t
+                group by b order by b""").formatted(col))
                 .param("s", seriesId).param("level", level).param("firstBlock", firstBlock).param("lastBlock", lastBlock)
                 .param("lo", lo).param("hi", hi).param("firstStep", firstBlock * size)
                 .param("lastStep", (lastBlock + 1) * size - 1)
-                .query(Unit.class).list();
+                .param("lastBucket", grid.count() - 1).param("gridFrom", grid.from()).param("width", width)
+                .query((rs, n) -> new SeriesPoint(rs.getDouble("x"), rs.getLong("step"), rs.getDouble("value"),
+                        rs.getDouble("mn"), rs.getDouble("mx"), rs.getLong("n"), rs.getInt("b")))
+                .list();
     }
 
     /** Points of any key of the run with step in [fromStep, toStep] (live views re-read an ingested batch). */

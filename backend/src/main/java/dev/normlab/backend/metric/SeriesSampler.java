@@ -26,25 +26,21 @@ class SeriesSampler {
         }
         long lo = steps.get()[0];
         long hi = steps.get()[1];
-        List<StoredPoint> probe = repository.points(series.id(), x, lo, hi, maxPoints + 1);
-        if (probe.size() <= maxPoints) {
-            List<SeriesPoint> raw = probe.stream().map(p -> SeriesPoint.raw(x.of(p), p.step(), p.value())).toList();
+        // counting in the database (≤ maxPoints + 1 index entries) decides raw vs buckets without moving rows
+        if (repository.countPoints(series.id(), x, lo, hi, maxPoints + 1L) <= maxPoints) {
+            List<SeriesPoint> raw = repository.points(series.id(), x, lo, hi, maxPoints).stream()
+                    .map(p -> SeriesPoint.raw(x.of(p), p.step(), p.value())).toList();
             return new MetricSeries(series.runId(), series.key(), false, raw.size(), raw);
         }
         // bucket width in steps: exact on the step axis; on tokens/seconds estimated from the series' own steps
         double stepsPerBucket = x == XAxis.STEP ? grid.width() : (hi - lo + 1.0) / grid.count();
         int level = BlockLevels.levelFor(stepsPerBucket);
-        List<Unit> units = level == 0
-                ? repository.points(series.id(), x, lo, hi, Integer.MAX_VALUE).stream()
-                        .map(p -> new Unit(x.of(p), p.step(), p.value(), p.value(), p.value(), 1)).toList()
-                : repository.units(series.id(), x, level, lo, hi);
-        BucketAccumulator buckets = new BucketAccumulator(grid);
-        units.forEach(buckets::add);
-        StoredPoint first = probe.get(0);
-        List<SeriesPoint> points = new ArrayList<>(grid.count() + 1);
+        List<SeriesPoint> buckets = repository.buckets(series.id(), x, level, lo, hi, grid);
+        StoredPoint first = repository.points(series.id(), x, lo, hi, 1).get(0);
+        List<SeriesPoint> points = new ArrayList<>(buckets.size() + 1);
         points.add(SeriesPoint.raw(x.of(first), first.step(), first.value()));
-        points.addAll(buckets.buckets());
-        return new MetricSeries(series.runId(), series.key(), true, buckets.total(), points);
+        points.addAll(buckets);
+        return new MetricSeries(series.runId(), series.key(), true, buckets.stream().mapToLong(SeriesPoint::count).sum(), points);
     }
 
     /** Steps [lo, hi] of the points with x in [from, to] (x is non-decreasing in step). */

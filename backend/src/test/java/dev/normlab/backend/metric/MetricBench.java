@@ -63,9 +63,13 @@ class MetricBench {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final StringBuilder report = new StringBuilder();
 
+    /** The team of the runs {@link #runningRuns} made last. */
+    private Fixtures.Team team;
+
     /** Claimed runs (attempt 1), one per writer. */
     private long[] runningRuns(int count) {
-        long[] ids = submitter.submit(fixtures.newTeam("mbench"), count);
+        team = fixtures.newTeam("mbench");
+        long[] ids = submitter.submit(team, count);
         for (int i = 0; i < count; i++) {
             assertThat(queue.claimOnce("bench-" + i, "cpu", 1L << 40)).isPresent();
         }
@@ -180,9 +184,9 @@ class MetricBench {
         line(String.format(Locale.ROOT, "=== Backend: metric history, 1 series of %,d points (loaded by one writer in %.1f s)",
                 SERIES_POINTS, (System.nanoTime() - t0) / 1e9));
         jdbc.sql("analyze").update();
-        var caller = authenticator.authenticate(fixtures.adminBearer());
+        var caller = authenticator.authenticate(team.bearer());
         Random windows = new Random(3);
-        String bearer = fixtures.adminBearer();
+        String bearer = team.bearer();
         for (String view : new String[] {"full range", "zoom 100k steps", "zoom 10k steps"}) {
             for (String via : new String[] {"HTTP", "service"}) {
                 List<Long> nanos = new ArrayList<>();
