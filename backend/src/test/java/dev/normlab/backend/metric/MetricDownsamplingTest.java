@@ -34,7 +34,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MetricDownsamplingTest {
 
-    static final int N = 200_000;
+    static final int N = 100_000;
     static final int SHORT_N = 30_000;
 
     @Autowired
@@ -49,7 +49,7 @@ class MetricDownsamplingTest {
     long shortRun;
     Series curve;
     Series shortCurve;
-    /** step → injected value: 30 spikes up, 10 dips down, at random steps */
+    /** step → injected value: 16 spikes up, 8 dips down, at random steps */
     final TreeMap<Long, Double> spikes = new TreeMap<>();
 
     @BeforeAll
@@ -57,11 +57,11 @@ class MetricDownsamplingTest {
         fixtures.deleteAllRuns();
         metrics = new MetricApi(mvc, fixtures.workerBearer(), fixtures.adminBearer());
         Random random = new Random(42);
-        while (spikes.size() < 40) {
+        while (spikes.size() < 24) {
             long step = 1 + random.nextInt(N - 2);
-            // at least 2000 steps apart, so that at 300+ buckets each has its own bucket
-            if (spikes.subMap(step - 2000, step + 2000).isEmpty()) {
-                spikes.put(step, spikes.size() < 30 ? 20.0 + spikes.size() : -10.0 - spikes.size());
+            // at least 1000 steps apart, so that at 300+ buckets each has its own bucket
+            if (spikes.subMap(step - 1000, step + 1000).isEmpty()) {
+                spikes.put(step, spikes.size() < 16 ? 20.0 + spikes.size() : -10.0 - spikes.size());
             }
         }
         curve = Series.of("train_loss", noisy(N, random, spikes));
@@ -137,7 +137,7 @@ class MetricDownsamplingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {50, 200, 1000, 5000})
+    @ValueSource(ints = {20, 200, 1000, 5000}) // block levels 3, 2, 1, 1
     void aDownsampledHistoryHasExactMinMaxLastBucketsKeepsFirstAndLastAndRespectsMaxPoints(int maxPoints) {
         Answer answer = ok(metrics.history(longRun, "keys=train_loss&maxPoints=" + maxPoints));
         List<Map<String, Object>> points = answer.points(0);
@@ -184,11 +184,11 @@ class MetricDownsamplingTest {
         assertThat(zoomed.grid("width")).isLessThan(N / 200.0); // finer than the full view's buckets
         assertBucketsExact(zoomed, 0, curve, 50_001, 60_000, step -> step);
 
-        Answer raw = ok(metrics.history(longRun, "keys=train_loss&from=123457&to=124456&maxPoints=1000"));
+        Answer raw = ok(metrics.history(longRun, "keys=train_loss&from=73457&to=74456&maxPoints=1000"));
         assertThat(raw.at("$.series[0].sampled")).isEqualTo(false);
         TreeMap<Long, Double> rawPoints = new TreeMap<>();
         raw.points(0).forEach(p -> rawPoints.put(((Number) p.get("step")).longValue(), num(p, "value")));
-        assertThat(rawPoints).isEqualTo(curve.values().subMap(123_457L, true, 124_456L, true));
+        assertThat(rawPoints).isEqualTo(curve.values().subMap(73_457L, true, 74_456L, true));
     }
 
     @Test
