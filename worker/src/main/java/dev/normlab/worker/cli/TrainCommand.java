@@ -85,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
             stderr.println("error: " + e.getMessage());
             return Main.EXIT_INVALID;
         }
-        Path outDir = out != null ? out : defaultOutDir(spec);
+        Path outDir = out != null ? out : defaultOutDir(spec, specFile);
         Files.createDirectories(outDir);
         TrainerSettings settings = TrainerSettings.defaults().withThreads(threads).withCacheRoot(cache);
 
@@ -137,8 +137,9 @@ final class TrainCommand implements Callable<Integer> {
         return new ProgressSink(stderr, System.console() != null, spec.totalSteps(), Duration.ofSeconds(Math.max(1, progressEverySeconds)));
     }
 
-    private static Path defaultOutDir(RunSpec spec) {
-        String name = spec.name() != null && !spec.name().isBlank() ? spec.name() : "run";
+    private static Path defaultOutDir(RunSpec spec, Path specFile) {
+        String name = spec.name() != null && !spec.name().isBlank() ? spec.name()
+                : specFile.getFileName().toString().replaceFirst("\\.json$", "");
         return Path.of("runs", name.replaceAll("[^A-Za-z0-9._-]", "_"));
     }
 

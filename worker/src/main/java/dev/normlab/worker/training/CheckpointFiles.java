@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -87,7 +88,7 @@ final class CheckpointFiles {
         return out;
     }
 
-    private void forEachState(java.util.function.BiConsumer<String, NDArray> action) {
+    private void forEachState(BiConsumer<String, NDArray> action) {
         for (Map.Entry<String, Parameter> e : model.hfParameters().entrySet()) {
             String id = e.getValue().getId();
             NDList adam = optimizer.adamW().state(id);

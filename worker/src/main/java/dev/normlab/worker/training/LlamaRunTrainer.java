@@ -26,6 +26,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,7 +43,7 @@ public final class LlamaRunTrainer implements RunTrainer {
     public static final String EXPORTED_MODEL = "model";
     public static final String SUMMARY = "summary.json";
 
-    private static final System.Logger LOG = System.getLogger(LlamaRunTrainer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LlamaRunTrainer.class);
 
     private final TrainerSettings settings;
     private final JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
@@ -158,14 +160,14 @@ public final class LlamaRunTrainer implements RunTrainer {
 
     private void logStart(RunSpec spec, LlamaModel model, OptimizerFactory.BuiltOptimizer optimizer, TrainingDevice target,
             TrainingData data, TrainingState start) {
-        if (!LOG.isLoggable(System.Logger.Level.INFO)) {
+        if (!LOG.isInfoEnabled()) {
             return;
         }
         StringBuilder routes = new StringBuilder();
         for (RouteSummary r : optimizer.routed().summary()) {
             routes.append(String.format("%n  %-60s %-16s %-14s %s", r.name(), r.shape(), r.role(), r.rule()));
         }
-        LOG.log(System.Logger.Level.INFO, String.format(
+        LOG.info(String.format(
                 "%s on %s (%s, %d intra-op threads)%n%s%n%d steps x %,d tokens (batch %d x gradAccum %d x seqLen %d);"
                         + " %,d training tokens in the corpus; %s from step %d%nrouting:%s",
                 spec.optimizer().name(), target.device(), target.dataType(), EngineThreads.current(), model.describe(),

@@ -5,6 +5,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.PairList;
 import dev.normlab.api.spec.OptimizerSpec;
+import dev.normlab.api.worker.FailureKind;
 import dev.normlab.optim.AdamW;
 import dev.normlab.optim.RoutedOptimizer;
 import dev.normlab.optim.Sgd;
@@ -69,7 +70,7 @@ final class OptimizerFactory {
                     .optSteps(spec.newtonSchulzSteps())
                     .optBeginNumUpdate(completedSteps)
                     .build();
-            default -> throw new TrainingFailedException(dev.normlab.api.worker.FailureKind.INVALID_SPEC,
+            default -> throw new TrainingFailedException(FailureKind.INVALID_SPEC,
                     "optimizer.name: unknown optimizer '" + spec.name() + "'");
         };
         RoutedOptimizer routed = RoutedOptimizer.builder()

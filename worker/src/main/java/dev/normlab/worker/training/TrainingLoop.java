@@ -3,6 +3,7 @@ package dev.normlab.worker.training;
 import dev.normlab.api.spec.RunSpec;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The loop over optimizer steps: train metrics after every step, evaluation and checkpoints when due, a final
@@ -29,11 +30,11 @@ final class TrainingLoop {
     private final Checkpointer checkpointer;
     private final BooleanSupplier stopRequested;
     private final MemoryAccounting.DevicePeakMemory devicePeak;
-    private final java.util.function.LongSupplier trainPosition;
+    private final LongSupplier trainPosition;
 
     TrainingLoop(RunSpec spec, LrSchedule schedule, StepRunner steps, Evaluator evaluator, FiniteMetrics metrics,
             Checkpointer checkpointer, BooleanSupplier stopRequested, MemoryAccounting.DevicePeakMemory devicePeak,
-            java.util.function.LongSupplier trainPosition) {
+            LongSupplier trainPosition) {
         this.spec = spec;
         this.schedule = schedule;
         this.steps = steps;
