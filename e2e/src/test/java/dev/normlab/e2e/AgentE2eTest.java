@@ -34,8 +34,8 @@ import tools.jackson.databind.JsonNode;
  */
 class AgentE2eTest {
 
-    /** A short lease so heartbeats (every lease / 4) bring a cancel within 2 s. */
-    private static final int LEASE_SECONDS = 8;
+    /** A short lease so heartbeats (every lease / 4) bring a cancel within 3 s; long enough for a loaded machine. */
+    private static final int LEASE_SECONDS = 12;
     private static final long CPU_MEMORY = 8L << 30;
     private static final long STEPS = 20;
 
