@@ -87,7 +87,12 @@ public final class AgentCommand implements Callable<Integer> {
         NodeAgent agent = new NodeAgent(client, trainer, capabilities, workDir, claimWaitSeconds);
         Thread hook = new Thread(() -> agent.shutdown(SHUTDOWN_GRACE), "normlab-agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        agent.run(once);
+        try {
+            agent.run(once);
+        } catch (BackendException e) {
+            spec.commandLine().getErr().println("The backend refused this worker: " + e.getMessage());
+            return 1;
+        }
         return 0;
     }
 

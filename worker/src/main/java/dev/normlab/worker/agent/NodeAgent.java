@@ -54,8 +54,10 @@ public final class NodeAgent {
 
     /**
      * Claims and executes runs until {@link #shutdown}; with {@code once}, returns after the first run.
+     * Claims that fail for a transient reason (backend down, 5xx) are retried with a growing pause.
      *
      * @return how the last attempt ended, or null when none ran
+     * @throws BackendException when the backend refuses the claim itself (401, 403, 400): retrying cannot help
      */
     public AttemptEnding run(boolean once) {
         log.info("worker '{}' ({}, {} MiB) polling for runs", capabilities.name(), capabilities.deviceKind(),
@@ -73,6 +75,10 @@ public final class NodeAgent {
                 } catch (BackendException e) {
                     if (shutdown.get()) {
                         break;
+                    }
+                    if (!e.retryable()) {
+                        // a wrong token or URL does not fix itself: stop instead of polling forever
+                        throw e;
                     }
                     log.warn("claim failed, trying again in {} s: {}", backoff.toSeconds(), e.getMessage());
                     sleep(backoff);

@@ -1,6 +1,7 @@
 package dev.normlab.worker.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.normlab.api.spec.RunSpec;
 import dev.normlab.api.worker.FailureKind;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -245,6 +247,22 @@ class NodeAgentTest {
             assertThat(finish.path("error").asString())
                     .startsWith("java.lang.IllegalStateException: shape mismatch (2, 3) vs (3, 2)")
                     .contains("\tat dev.normlab.worker.agent.NodeAgentTest");
+        }
+    }
+
+    @Test
+    void aRefusedClaimStopsTheAgentWhileAnUnreachableBackendIsRetried() {
+        AtomicInteger claims = new AtomicInteger();
+        try (FakeBackend backend = new FakeBackend(call -> claims.incrementAndGet() == 1
+                ? new FakeBackend.Answer(503, "starting up")
+                : new FakeBackend.Answer(401, "{\"title\": \"Unauthorized\", \"detail\": \"unknown token\"}"))) {
+            NodeAgent agent = agent(backend, new CurveTrainer(1, 0));
+
+            assertThatThrownBy(() -> agent.run(false))
+                    .isInstanceOf(BackendException.class)
+                    .hasMessageContaining("401")
+                    .hasMessageContaining("unknown token");
+            assertThat(claims.get()).isEqualTo(2);
         }
     }
 
