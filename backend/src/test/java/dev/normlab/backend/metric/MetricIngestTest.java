@@ -149,6 +149,38 @@ class MetricIngestTest {
         BlockCheck.assertBlocksMatch(jdbc, id, train);
     }
 
+    @Autowired
+    MetricIngestService ingest;
+
+    @Test
+    void concurrentBatchesOfOneRunTouchingTheSameBlocksLeaveExactBlocks() throws Exception {
+        long id = submitAndClaim();
+        Series train = noisy("train_loss", 0, 3999, 1, 13);
+        List<Long> steps = new ArrayList<>(train.values().keySet());
+        // four writers (a retry racing its original, a second sink) each send every step, shuffled differently
+        List<java.util.concurrent.Callable<Void>> writers = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            List<Long> mine = new ArrayList<>(steps);
+            Collections.shuffle(mine, new Random(100 + w));
+            writers.add(() -> {
+                for (int from = 0; from < mine.size(); from += 500) {
+                    ingest.ingest(id, MetricApi.batch(1, train, mine.subList(from, from + 500)));
+                }
+                return null;
+            });
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (var done : pool.invokeAll(writers)) {
+                done.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(storedPoints(id)).isEqualTo(4000);
+        BlockCheck.assertBlocksMatch(jdbc, id, train);
+    }
+
     @Test
     void aStaleAttemptsBatchIs409AndStoresNothing() {
         long id = submitAndClaim();
