@@ -1,6 +1,7 @@
 package dev.normlab.worker.training;
 
 import dev.normlab.api.spec.RunSpec;
+import dev.normlab.api.worker.FailureKind;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -61,6 +62,7 @@ final class TrainingLoop {
         Path lastCheckpoint = startCheckpoint;
         long lastCheckpointStep = start.step();
         double stepSeconds = 0;
+        Double lastGradNorm = null;
         boolean stopped = false;
 
         if (step == 0) {
@@ -72,13 +74,14 @@ final class TrainingLoop {
                 break;
             }
             long stepStart = System.nanoTime();
-            StepRunner.StepResult r = steps.run(step + 1);
+            StepRunner.StepResult r = runStep(step, trainLoss, lastGradNorm);
             double seconds = (System.nanoTime() - stepStart) / 1e9; // the whole step, data included
             stepSeconds += seconds;
             double lr = schedule.at(step);
             step++;
             tokens += tokensPerStep;
             trainLoss = r.loss();
+            lastGradNorm = r.gradNorm();
             double elapsed = start.seconds() + (System.nanoTime() - clockStart) / 1e9;
             metrics.record("train_loss", step, tokens, elapsed, r.loss());
             metrics.record("lr", step, tokens, elapsed, lr);
@@ -103,6 +106,19 @@ final class TrainingLoop {
         metrics.flush();
         TrainingState end = state(step, tokens, start, clockStart, trainLoss, evalLoss);
         return new Outcome(end, stopped, lastCheckpoint, tokens - start.tokens(), stepSeconds);
+    }
+
+    // a divergence report says where the run came from
+    private StepRunner.StepResult runStep(long completed, Double trainLoss, Double gradNorm) {
+        try {
+            return steps.run(completed + 1);
+        } catch (TrainingFailedException e) {
+            if (e.kind() != FailureKind.CODE || trainLoss == null) {
+                throw e;
+            }
+            throw new TrainingFailedException(FailureKind.CODE, e.getMessage() + "; step " + completed + " had train_loss "
+                    + trainLoss + (gradNorm != null ? ", grad_norm " + gradNorm : "") + ", lr " + schedule.at(completed - 1), e);
+        }
     }
 
     private double evaluate(long step, long tokens, double elapsed) {
