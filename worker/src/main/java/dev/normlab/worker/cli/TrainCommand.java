@@ -27,10 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(name = "train",
         mixinStandardHelpOptions = true,
         description = {
-            "Trains one run spec locally. Writes <out>/metrics.jsonl (one metric point per line),",
-            "<out>/checkpoints/step-NNNNNN/ (the newest 2), <out>/model/ (HuggingFace checkpoint) and",
-            "<out>/summary.json; prints the summary to stdout. Ctrl-C stops after the current step",
-            "with a checkpoint that --resume continues from.",
+            "Trains one run spec on this machine, without a backend.",
+            "Writes <out>/metrics.jsonl (one metric point per line), <out>/checkpoints/step-NNNNNN/ (the newest 2),"
+                    + " <out>/model/ (a HuggingFace checkpoint) and <out>/summary.json, and prints the summary to stdout."
+                    + " Ctrl-C stops after the current step with a checkpoint that --resume continues from.",
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
