@@ -55,13 +55,21 @@ class MetricBlocks {
         if (!partial.isEmpty()) {
             refreshLevel(BlockLevels.FINEST, partial);
         }
-        for (int level = BlockLevels.FINEST + 1; level <= BlockLevels.COARSEST; level++) {
-            Set<SeriesBlock> touched = new LinkedHashSet<>();
-            for (int i = 0; i < series.length; i++) {
-                touched.add(new SeriesBlock(series[i], BlockLevels.blockOf(steps[i], level)));
-            }
-            refreshLevel(level, touched);
+        Set<SeriesBlock> level2 = new LinkedHashSet<>();
+        Set<SeriesBlock> level3 = new LinkedHashSet<>();
+        for (int i = 0; i < series.length; i++) {
+            level2.add(new SeriesBlock(series[i], BlockLevels.blockOf(steps[i], 2)));
+            level3.add(new SeriesBlock(series[i], BlockLevels.blockOf(steps[i], 3)));
         }
+        repository.refreshUpperBlocksFromFinest(seriesOf(level2), blocksOf(level2), seriesOf(level3), blocksOf(level3));
+    }
+
+    private static long[] seriesOf(Set<SeriesBlock> blocks) {
+        return blocks.stream().mapToLong(SeriesBlock::seriesId).toArray();
+    }
+
+    private static long[] blocksOf(Set<SeriesBlock> blocks) {
+        return blocks.stream().mapToLong(SeriesBlock::block).toArray();
     }
 
     private static Block aggregate(SeriesBlock key, List<Integer> points, long[] steps, Long[] tokens, Double[] seconds,
@@ -100,17 +108,10 @@ class MetricBlocks {
     }
 
     private void refreshLevel(int level, Set<SeriesBlock> touched) {
-        long[] series = new long[touched.size()];
-        long[] blocks = new long[touched.size()];
-        int i = 0;
-        for (SeriesBlock b : touched) {
-            series[i] = b.seriesId();
-            blocks[i++] = b.block();
-        }
         if (level == BlockLevels.FINEST) {
-            repository.refreshFinestBlocks(series, blocks);
+            repository.refreshFinestBlocks(seriesOf(touched), blocksOf(touched));
         } else {
-            repository.refreshBlocks(level, series, blocks);
+            repository.refreshBlocks(level, seriesOf(touched), blocksOf(touched));
         }
     }
 }

@@ -28,13 +28,21 @@ class MetricRepository {
         jdbc.sql("select pg_advisory_xact_lock(?, ?)").params(RUN_METRICS_LOCK, (int) runId).query(Object.class).single();
     }
 
-    /** Ids of the run's series for these keys, creating the missing ones. */
+    /**
+     * Ids of the run's series for these keys, creating the missing ones, in one round trip. The second SELECT
+     * cannot see rows the CTE inserts (same snapshot), hence the UNION; a series created by a concurrent
+     * transaction cannot be missed because writers of one run hold {@link #lockRun}.
+     */
     Map<String, Long> seriesIds(long runId, String[] keys) {
-        jdbc.sql("insert into metric_series (run_id, key) select ?, unnest(?) on conflict do nothing")
-                .params(runId, PgArrays.texts(keys)).update();
         Map<String, Long> ids = new HashMap<>();
-        jdbc.sql("select key, id from metric_series where run_id = ? and key = any(?)")
-                .params(runId, PgArrays.texts(keys))
+        jdbc.sql("""
+                with wanted as (select unnest(?) as key),
+                     created as (insert into metric_series (run_id, key) select ?, key from wanted
+                                 on conflict do nothing returning key, id)
+                select key, id from created
+                union all
+                select s.key, s.id from metric_series s join wanted w on w.key = s.key where s.run_id = ?""")
+                .params(PgArrays.texts(keys), runId, runId)
                 .query(rs -> {
                     ids.put(rs.getString(1), rs.getLong(2));
                 });
@@ -130,7 +138,22 @@ class MetricRepository {
 
     /** Recomputes the given blocks of {@code level} (≥ 2) from their children one level down. */
     void refreshBlocks(int level, long[] series, long[] blocks) {
-        jdbc.sql("""
+        jdbc.sql(upperBlocks(level, level - 1)).params(series, blocks).update();
+    }
+
+    /**
+     * Recomputes level-2 and level-3 blocks, both from level 1, in one statement (one round trip per batch
+     * less; neither insert needs the other's rows).
+     */
+    void refreshUpperBlocksFromFinest(long[] series2, long[] blocks2, long[] series3, long[] blocks3) {
+        jdbc.sql("with l2 as (" + upperBlocks(2, 1) + " returning 1), l3 as (" + upperBlocks(3, 1) + " returning 1) "
+                        + "select (select count(*) from l2) + (select count(*) from l3)")
+                .params(series2, blocks2, series3, blocks3).query(Long.class).single();
+    }
+
+    /** Upsert of the given blocks of {@code level} from their {@code childLevel} children; parameters (series[], blocks[]). */
+    private static String upperBlocks(int level, int childLevel) {
+        return """
                 insert into metric_blocks (series_id, level, block, point_count, min_value, max_value,
                                            first_step, first_tokens, first_seconds,
                                            last_step, last_tokens, last_seconds, last_value)
@@ -148,10 +171,8 @@ class MetricRepository {
                     where c.series_id = t.series_id and c.level = :child
                       and c.block >= t.block * :fanout and c.block < (t.block + 1) * :fanout) a
                 where a.n > 0
-                """.replace(":level", Integer.toString(level)).replace(":child", Integer.toString(level - 1))
-                .replace(":fanout", Long.toString(BlockLevels.size(1))) + ON_CONFLICT)
-                .params(series, blocks)
-                .update();
+                """.replace(":level", Integer.toString(level)).replace(":child", Integer.toString(childLevel))
+                .replace(":fanout", Long.toString(BlockLevels.size(level - childLevel))) + ON_CONFLICT;
     }
 
     private static final String ON_CONFLICT = """
