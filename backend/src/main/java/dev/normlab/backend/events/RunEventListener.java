@@ -3,6 +3,7 @@ package dev.normlab.backend.events;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -21,11 +22,14 @@ class RunEventListener implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RunEventListener.class);
     private static final int POLL_MILLIS = 500;
+    private static final long FIRST_LISTEN_WAIT_SECONDS = 30;
 
     private final DataSource dataSource;
     private final RunEventHub hub;
     private volatile boolean running;
     private Thread listener;
+    // start() returns only once LISTEN is in place: a NOTIFY sent earlier would be lost for good
+    private final CountDownLatch listening = new CountDownLatch(1);
 
     RunEventListener(DataSource dataSource, RunEventHub hub) {
         this.dataSource = dataSource;
@@ -39,6 +43,7 @@ class RunEventListener implements SmartLifecycle {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("LISTEN " + RunEventSignal.CHANNEL);
                 }
+                listening.countDown();
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
@@ -72,6 +77,13 @@ class RunEventListener implements SmartLifecycle {
         listener = new Thread(this::listen, "normlab-run-event-listener");
         listener.setDaemon(true);
         listener.start();
+        try {
+            if (!listening.await(FIRST_LISTEN_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                log.warn("run event listener not listening after {} s; live events start when it is", FIRST_LISTEN_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
