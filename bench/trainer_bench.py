@@ -112,9 +112,11 @@ def read_metrics(path):
     if os.path.exists(path):
         with open(path) as f:
             for line in f:
-                if line.strip():
+                try:
                     p = json.loads(line)
-                    series.setdefault(p["key"], []).append(p)
+                except ValueError:
+                    continue  # a line still being written by a running job
+                series.setdefault(p["key"], []).append(p)
     for points in series.values():
         points.sort(key=lambda p: p["step"])
     return series
