@@ -193,7 +193,7 @@ def cmd_table(args):
             fmt(r["share"] * 100 if r["share"] is not None else None, "%.1f%%"),
             fmt(r["rss"] / 2**20 if r["rss"] else None, "%.0f"),
             fmt(r["state"] / 2**20 if r["state"] is not None else None, "%.2f"),
-            fmt(r["ppl"], "%.2f") if r["exit"] == 0 else "exit %s" % r["exit"], r["started"], r["load"]))
+            fmt(r["ppl"], "%.2f") if r["exit"] in (0, None) else "exit %s" % r["exit"], r["started"], r["load"]))
     if args.target_from:
         print()
         print("Tokens to reach the final eval ppl of the best %s run of the same engine, tokenizer, model and B×T:"
