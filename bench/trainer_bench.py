@@ -217,6 +217,34 @@ def cmd_table(args):
                 "—" if reach is None or not total else "%.2f" % (reach / total)))
 
 
+def cmd_compare(args):
+    """Java against PyTorch, run by run (same spec name): tokens/s, optimizer step, peak RSS."""
+    rows = collect(args.out)
+    by_name = {}
+    for r in rows:
+        by_name.setdefault(r["name"], {})[r["engine"]] = r
+    adamw_opt = {(r["engine"], r["model"]): r["opt_ms"] for r in rows if r["opt"] == "adamw"}
+    print("| run | B×T | Java tokens/s | PyTorch tokens/s | Java ÷ PyTorch | Java optimizer ms (share) "
+          "| PyTorch optimizer ms (share) | Java opt ÷ AdamW opt | Java peak RSS MiB | PyTorch peak RSS MiB |")
+    print("|" + "---|" * 10)
+    for name, e in by_name.items():
+        j, t = e.get("java"), e.get("torch")
+
+        def opt(r):
+            return "—" if not r or r["opt_ms"] is None else "%.1f (%.1f%%)" % (r["opt_ms"], 100 * r["share"])
+        ratio = "—" if not (j and t and j["tps"] and t["tps"]) else "%.2f" % (j["tps"] / t["tps"])
+        vs_adamw = "—"
+        if j and j["opt_ms"] and adamw_opt.get(("java", j["model"])):
+            vs_adamw = "%.2f" % (j["opt_ms"] / adamw_opt[("java", j["model"])])
+        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            name, (j or t)["shape"], fmt(j and j["tps"], "%.0f"), fmt(t and t["tps"], "%.0f"), ratio, opt(j), opt(t),
+            vs_adamw, fmt(j and j["rss"] and j["rss"] / 2**20, "%.0f"), fmt(t and t["rss"] and t["rss"] / 2**20, "%.0f")))
+    loads = sorted(set(r["load"] for r in rows))
+    print()
+    print("runs started %s – %s UTC; load average before → after each run: %s" % (
+        min(r["started"] or "" for r in rows), max(r["started"] or "" for r in rows), "; ".join(loads)))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -230,8 +258,10 @@ def main():
     t = sub.add_parser("table")
     t.add_argument("out")
     t.add_argument("--target-from", default=None, help="e.g. adamw: add the tokens-to-target table")
+    c = sub.add_parser("compare")
+    c.add_argument("out")
     args = ap.parse_args()
-    cmd_run(args) if args.cmd == "run" else cmd_table(args)
+    {"run": cmd_run, "table": cmd_table, "compare": cmd_compare}[args.cmd](args)
 
 
 if __name__ == "__main__":
