@@ -46,7 +46,13 @@ public final class RmsNorm extends AbstractBlock {
             scope.tempAttachAll(x);
             DataType type = x.getDataType();
             NDArray xs = isHalf(type) ? x.toType(DataType.FLOAT32, false) : x;
-            NDArray inv = xs.square().mean(new int[] {-1}, true).add(eps).pow(-0.5); // (B, T, 1)
+            NDArray meanSquare = xs.square().mean(new int[] {-1}, true); // (B, T, 1)
+            // eps and the exponent as engine-allocated scalars, not DJL's add(Number)/pow(Number): those wrap a
+            // JVM direct buffer that is freed by the GC once DJL closes it, while autograd keeps pow's exponent for
+            // backward, so gradients read freed memory (runs drift apart or turn NaN, depending on GC timing)
+            NDArray epsScalar = scope.full(new Shape(), eps, meanSquare.getDataType());
+            NDArray minusHalf = scope.full(new Shape(), -0.5f, meanSquare.getDataType());
+            NDArray inv = meanSquare.add(epsScalar).pow(minusHalf);
             NDArray normed = xs.mul(inv);
             if (normed.getDataType() != type) {
                 normed = normed.toType(type, false);
