@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
@@ -75,8 +76,9 @@ final class StepRunner {
                 throw new TrainingFailedException(FailureKind.CODE, "non-finite loss at step " + stepNumber
                         + " (train_loss=" + value + "): the run diverged; lower optimizer.lr or set gradClip");
             }
-            // the mean over micro-batches: each backward adds loss / gradAccum to the gradients
-            collector.backward(gradAccum == 1 ? l : l.div(gradAccum));
+            // the mean over micro-batches: each backward adds loss / gradAccum to the gradients. The divisor is an
+            // engine-allocated scalar: DJL's div(Number) wraps a JVM buffer the GC may free before backward reads it
+            collector.backward(gradAccum == 1 ? l : l.div(l.getManager().full(new Shape(), gradAccum, l.getDataType())));
             return value;
         }
     }
