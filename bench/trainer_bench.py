@@ -161,12 +161,14 @@ def collect(out):
         step_ms = median_after_warmup(m.get("step_ms", []))
         opt_ms = median_after_warmup(m.get("optimizer_ms", []))
         tps = median_after_warmup(m.get("tokens_per_s", [])) or summary.get("tokensPerSecond")
+        measured = [p["value"] for p in m.get("tokens_per_s", []) if p["step"] > WARMUP_STEPS]
+        best_tps = max(measured) if measured else None  # the least disturbed step: load comes and goes
         mem = summary.get("memory") or {}
         rows.append({
             "dir": d, "engine": engine, "name": spec["name"], "opt": opt["name"], "lr": opt.get("lr"),
             "model": (spec.get("model") or {}).get("preset", "custom"), "tokenizer": spec.get("tokenizer", "byte"),
             "shape": "%d×%d" % (spec.get("batchSize", 8), spec.get("seqLen", 256)), "steps": spec.get("steps"),
-            "tps": tps, "step_ms": step_ms, "opt_ms": opt_ms,
+            "tps": tps, "best_tps": best_tps, "step_ms": step_ms, "opt_ms": opt_ms,
             "share": opt_ms / step_ms if opt_ms is not None and step_ms else None,
             "rss": mem.get("peakResidentBytes") or info.get("peakRssBytes"), "rss_wait4": info.get("peakRssBytes"),
             "state": mem.get("optimizerStateBytes"), "ppl": summary.get("perplexity"),
@@ -224,20 +226,23 @@ def cmd_compare(args):
     for r in rows:
         by_name.setdefault(r["name"], {})[r["engine"]] = r
     adamw_opt = {(r["engine"], r["model"]): r["opt_ms"] for r in rows if r["opt"] == "adamw"}
-    print("| run | B×T | Java tokens/s | PyTorch tokens/s | Java ÷ PyTorch | Java optimizer ms (share) "
-          "| PyTorch optimizer ms (share) | Java opt ÷ AdamW opt | Java peak RSS MiB | PyTorch peak RSS MiB |")
+    print("| run | B×T | Java tokens/s median (best step) | PyTorch tokens/s median (best step) | Java ÷ PyTorch (medians) "
+          "| Java optimizer ms (share) | PyTorch optimizer ms (share) | Java opt ÷ AdamW opt | Java peak RSS MiB "
+          "| PyTorch peak RSS MiB |")
     print("|" + "---|" * 10)
     for name, e in by_name.items():
         j, t = e.get("java"), e.get("torch")
 
         def opt(r):
             return "—" if not r or r["opt_ms"] is None else "%.1f (%.1f%%)" % (r["opt_ms"], 100 * r["share"])
+        def tps(r):
+            return "—" if not r or r["tps"] is None else "%.0f (%.0f)" % (r["tps"], r["best_tps"] or 0)
         ratio = "—" if not (j and t and j["tps"] and t["tps"]) else "%.2f" % (j["tps"] / t["tps"])
         vs_adamw = "—"
         if j and j["opt_ms"] and adamw_opt.get(("java", j["model"])):
             vs_adamw = "%.2f" % (j["opt_ms"] / adamw_opt[("java", j["model"])])
         print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            name, (j or t)["shape"], fmt(j and j["tps"], "%.0f"), fmt(t and t["tps"], "%.0f"), ratio, opt(j), opt(t),
+            name, (j or t)["shape"], tps(j), tps(t), ratio, opt(j), opt(t),
             vs_adamw, fmt(j and j["rss"] and j["rss"] / 2**20, "%.0f"), fmt(t and t["rss"] and t["rss"] / 2**20, "%.0f")))
     loads = sorted(set(r["load"] for r in rows))
     print()
