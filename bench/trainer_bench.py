@@ -17,6 +17,7 @@ import copy
 import datetime
 import json
 import math
+import re
 import os
 import statistics
 import subprocess
@@ -165,7 +166,7 @@ def collect(out):
         best_tps = max(measured) if measured else None  # the least disturbed step: load comes and goes
         mem = summary.get("memory") or {}
         rows.append({
-            "dir": d, "engine": engine, "name": spec["name"], "opt": opt["name"], "lr": opt.get("lr"),
+            "dir": d, "engine": engine, "name": spec["name"] + (d[d.rindex(".r"):] if re.search(r"\.r\d+$", d) else ""), "opt": opt["name"], "lr": opt.get("lr"),
             "model": (spec.get("model") or {}).get("preset", "custom"), "tokenizer": spec.get("tokenizer", "byte"),
             "shape": "%d×%d" % (spec.get("batchSize", 8), spec.get("seqLen", 256)), "steps": spec.get("steps"),
             "tps": tps, "best_tps": best_tps, "step_ms": step_ms, "opt_ms": opt_ms,
