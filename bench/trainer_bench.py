@@ -226,7 +226,9 @@ def cmd_compare(args):
     by_name = {}
     for r in rows:
         by_name.setdefault(r["name"], {})[r["engine"]] = r
-    adamw_opt = {(r["engine"], r["model"]): r["opt_ms"] for r in rows if r["opt"] == "adamw"}
+    def round_of(r):
+        return r["dir"][r["dir"].rindex(".r"):] if re.search(r"\.r\d+$", r["dir"]) else ""
+    adamw_opt = {(r["engine"], r["model"], round_of(r)): r["opt_ms"] for r in rows if r["opt"] == "adamw"}
     print("| run | B×T | Java tokens/s median (best step) | PyTorch tokens/s median (best step) | Java ÷ PyTorch (medians) "
           "| Java optimizer ms (share) | PyTorch optimizer ms (share) | Java opt ÷ AdamW opt | Java peak RSS MiB "
           "| PyTorch peak RSS MiB |")
@@ -240,8 +242,8 @@ def cmd_compare(args):
             return "—" if not r or r["tps"] is None else "%.0f (%.0f)" % (r["tps"], r["best_tps"] or 0)
         ratio = "—" if not (j and t and j["tps"] and t["tps"]) else "%.2f" % (j["tps"] / t["tps"])
         vs_adamw = "—"
-        if j and j["opt_ms"] and adamw_opt.get(("java", j["model"])):
-            vs_adamw = "%.2f" % (j["opt_ms"] / adamw_opt[("java", j["model"])])
+        if j and j["opt_ms"] and adamw_opt.get(("java", j["model"], round_of(j))):
+            vs_adamw = "%.2f" % (j["opt_ms"] / adamw_opt[("java", j["model"], round_of(j))])
         print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             name, (j or t)["shape"], tps(j), tps(t), ratio, opt(j), opt(t),
             vs_adamw, fmt(j and j["rss"] and j["rss"] / 2**20, "%.0f"), fmt(t and t["rss"] and t["rss"] / 2**20, "%.0f")))
