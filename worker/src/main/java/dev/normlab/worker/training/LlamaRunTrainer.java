@@ -95,7 +95,7 @@ public final class LlamaRunTrainer implements RunTrainer {
             long total = spec.totalSteps();
             LrSchedule schedule = new LrSchedule(spec.schedule(), total, spec.optimizer().lr());
             try (OptimizerFactory.BuiltOptimizer optimizer = OptimizerFactory.build(spec.optimizer(), schedule,
-                    model.getParameters(), root, Math.toIntExact(start.step()), target.device().isGpu())) {
+                    model.getParameters(), root, Math.toIntExact(start.step()), OptimizerFactory.stacksHidden(target.device(), dims))) {
                 CheckpointFiles files = new CheckpointFiles(model, optimizer, json);
                 if (resumeFrom != null) {
                     files.restore(resumeFrom, root);

@@ -1,9 +1,11 @@
 package dev.normlab.worker.training;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.PairList;
+import dev.normlab.api.model.ModelDims;
 import dev.normlab.api.spec.OptimizerSpec;
 import dev.normlab.api.worker.FailureKind;
 import dev.normlab.optim.AdamW;
@@ -18,7 +20,20 @@ import dev.normlab.optim.Swan;
  */
 final class OptimizerFactory {
 
+    /**
+     * Widest model whose stateless step is stacked on a CPU. Small matrices make the per-matrix path pay ~87 native
+     * calls each for little arithmetic: stacking them cut SinkGD's step on this 2-core CPU from 19.6 to 12.4 ms
+     * (nano) and from 70 to 37 ms (micro), while at llama-60m widths the stack copies cost more than they save
+     * (docs/benchmarks.md, "Optimizer step" and "Trainer").
+     */
+    static final int STACK_ON_CPU_MAX_HIDDEN = 256;
+
     private OptimizerFactory() {
+    }
+
+    /** Whether the stateless rules take the stacked path: always on a GPU, on a CPU only for small models. */
+    static boolean stacksHidden(Device device, ModelDims dims) {
+        return device.isGpu() || dims.hidden() <= STACK_ON_CPU_MAX_HIDDEN;
     }
 
     /**
@@ -37,7 +52,7 @@ final class OptimizerFactory {
     /**
      * @param parameters the initialized block's parameters
      * @param completedSteps steps already taken (on resume): update counts and AdamW's bias correction go on from there
-     * @param stackHidden the stacked path of the stateless rules (pays on GPU only)
+     * @param stackHidden the stacked path of the stateless rules ({@link #stacksHidden})
      */
     static BuiltOptimizer build(OptimizerSpec spec, LrSchedule schedule, PairList<String, Parameter> parameters,
             NDManager manager, int completedSteps, boolean stackHidden) {
