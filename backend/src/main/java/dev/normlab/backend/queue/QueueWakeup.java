@@ -1,17 +1,10 @@
 package dev.normlab.backend.queue;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
+import dev.normlab.backend.system.PgChannelListener;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -22,18 +15,13 @@ import org.springframework.stereotype.Component;
 @Component
 class QueueWakeup implements SmartLifecycle {
 
-    private static final Logger log = LoggerFactory.getLogger(QueueWakeup.class);
-    private static final int POLL_MILLIS = 500;
-
-    private final DataSource dataSource;
+    private final PgChannelListener listener;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition queued = lock.newCondition();
     private long generation;
-    private volatile boolean running;
-    private Thread listener;
 
     QueueWakeup(DataSource dataSource) {
-        this.dataSource = dataSource;
+        this.listener = new PgChannelListener(dataSource, QueueSignal.CHANNEL, "normlab-queue-listener", notifications -> wakeAll());
     }
 
     /** Waits until a notification newer than {@code seen} (a {@link #generation()}) arrives or the timeout passes. */
@@ -69,60 +57,19 @@ class QueueWakeup implements SmartLifecycle {
         }
     }
 
-    private void listen() {
-        while (running) {
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(true);
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("LISTEN " + QueueSignal.CHANNEL);
-                }
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                while (running) {
-                    PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
-                    if (notifications != null && notifications.length > 0) {
-                        wakeAll();
-                    }
-                }
-            } catch (SQLException e) {
-                if (running) {
-                    log.warn("queue listener lost its connection, reconnecting: {}", e.getMessage());
-                    sleepQuietly();
-                }
-            }
-        }
-    }
-
-    private static void sleepQuietly() {
-        try {
-            TimeUnit.SECONDS.sleep(1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void start() {
-        running = true;
-        listener = new Thread(this::listen, "normlab-queue-listener");
-        listener.setDaemon(true);
         listener.start();
     }
 
     @Override
     public void stop() {
-        running = false;
         wakeAll();
-        if (listener != null) {
-            try {
-                listener.join(TimeUnit.SECONDS.toMillis(2));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        listener.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return listener.isRunning();
     }
 }
