@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.normlab.api.model.ModelDims;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code config.json} of a HuggingFace {@code LlamaForCausalLM} checkpoint: the LlamaConfig
@@ -15,7 +16,7 @@ import java.util.List;
 @JsonPropertyOrder({"architectures", "model_type", "hidden_size", "intermediate_size", "num_attention_heads",
         "num_key_value_heads", "num_hidden_layers", "vocab_size", "max_position_embeddings", "rms_norm_eps",
         "rope_theta", "rope_scaling", "hidden_act", "tie_word_embeddings", "attention_bias", "mlp_bias",
-        "initializer_range", "torch_dtype"})
+        "initializer_range", "torch_dtype", "dtype", "rope_parameters", "head_dim"})
 public record HfLlamaConfig(
         @JsonProperty("architectures") List<String> architectures,
         @JsonProperty("model_type") String modelType,
@@ -34,14 +35,18 @@ public record HfLlamaConfig(
         @JsonProperty("attention_bias") Boolean attentionBias,
         @JsonProperty("mlp_bias") Boolean mlpBias,
         @JsonProperty("initializer_range") Double initializerRange,
-        @JsonProperty("torch_dtype") String torchDtype) {
+        @JsonProperty("torch_dtype") String torchDtype,
+        // read only, as transformers 5 writes them; the export keeps the transformers 4 names, which 5 reads too
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("dtype") String dtype,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("rope_parameters") Map<String, Object> ropeParameters,
+        @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("head_dim") Integer headDim) {
 
     /** The config describing {@code model} with parameters of {@code dataType}. */
     public static HfLlamaConfig of(LlamaModel model, DataType dataType) {
         ModelDims d = model.dims();
         return new HfLlamaConfig(List.of("LlamaForCausalLM"), "llama", d.hidden(), d.intermediate(), d.heads(),
                 d.heads(), d.layers(), d.vocab(), model.maxPositions(), 1e-6, LlamaModel.ROPE_THETA, null, "silu",
-                false, false, false, Projections.INIT_STD, torchDtype(dataType));
+                false, false, false, Projections.INIT_STD, torchDtype(dataType), null, null, null);
     }
 
     /**
@@ -54,6 +59,15 @@ public record HfLlamaConfig(
                 numKeyValueHeads, "num_attention_heads=" + numAttentionHeads + " (no grouped-query attention)");
         require(Math.abs(rmsNormEps - 1e-6) < 1e-12, "rms_norm_eps", rmsNormEps, "1e-6");
         require(ropeTheta == null || ropeTheta == LlamaModel.ROPE_THETA, "rope_theta", ropeTheta, "10000");
+        if (ropeParameters != null) { // transformers 5 writes the RoPE settings here instead
+            Object type = ropeParameters.get("rope_type");
+            require(type == null || "default".equals(type), "rope_parameters.rope_type", type, "default");
+            Object theta = ropeParameters.get("rope_theta");
+            require(theta == null || (theta instanceof Number n && n.doubleValue() == LlamaModel.ROPE_THETA),
+                    "rope_parameters.rope_theta", theta, "10000");
+        }
+        require(headDim == null || numAttentionHeads > 0 && headDim * numAttentionHeads == hiddenSize, "head_dim",
+                headDim, "hidden_size / num_attention_heads");
         require(ropeScaling == null, "rope_scaling", ropeScaling, "null");
         require(hiddenAct == null || "silu".equals(hiddenAct), "hidden_act", hiddenAct, "silu");
         require(!Boolean.TRUE.equals(tieWordEmbeddings), "tie_word_embeddings", tieWordEmbeddings, "false");
@@ -67,17 +81,18 @@ public record HfLlamaConfig(
         }
     }
 
-    /** The DJL dtype named by {@code torch_dtype}; FLOAT32 when absent. */
+    /** The DJL dtype named by {@code torch_dtype} (transformers 5: {@code dtype}); FLOAT32 when absent. */
     public DataType dataType() {
-        if (torchDtype == null) {
+        String name = torchDtype != null ? torchDtype : dtype;
+        if (name == null) {
             return DataType.FLOAT32;
         }
-        return switch (torchDtype) {
+        return switch (name) {
             case "float32" -> DataType.FLOAT32;
             case "float64" -> DataType.FLOAT64;
             case "bfloat16" -> DataType.BFLOAT16;
             case "float16" -> DataType.FLOAT16;
-            default -> throw new IllegalArgumentException("config.json: torch_dtype '" + torchDtype + "' is not supported");
+            default -> throw new IllegalArgumentException("config.json: torch_dtype '" + name + "' is not supported");
         };
     }
 

@@ -158,6 +158,16 @@ class HfCheckpointTest {
             assertThatThrownBy(() -> HfCheckpoint.load(dir, manager)).hasMessageContaining("num_key_value_heads=1");
             Files.writeString(config, json.replaceFirst("\"rope_theta\" : 10000.0", "\"rope_theta\" : 500000.0"));
             assertThatThrownBy(() -> HfCheckpoint.load(dir, manager)).hasMessageContaining("rope_theta=500000.0");
+            // transformers 5 spells RoPE, dtype and head size its own way
+            String v5 = json.replaceFirst("\"rope_theta\" : 10000.0", "\"rope_parameters\" : {\"rope_theta\" : 500000.0}");
+            Files.writeString(config, v5);
+            assertThatThrownBy(() -> HfCheckpoint.load(dir, manager))
+                    .hasMessageContaining("rope_parameters.rope_theta=500000.0");
+            Files.writeString(config, v5.replace("500000.0", "10000.0").replaceFirst("\\{", "{\"head_dim\" : 4, "));
+            assertThatThrownBy(() -> HfCheckpoint.load(dir, manager)).hasMessageContaining("head_dim=4");
+            Files.writeString(config, v5.replace("500000.0", "10000.0").replace("\"torch_dtype\"", "\"dtype\"")
+                    .replace("\"float32\"", "\"float64\""));
+            assertThat(HfCheckpoint.readConfig(dir).dataType()).isEqualTo(DataType.FLOAT64);
         }
     }
 
