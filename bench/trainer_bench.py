@@ -26,6 +26,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "worker", "target", "normlab-worker.jar")
+TORCH_PYTHON = "/usr/bin/python3"  # Debian's python3-torch 1.13; --torch-python for another PyTorch
 TORCH_SCRIPT = os.path.join(ROOT, "bench", "torch_llama.py")
 WARMUP_STEPS = 5  # left out of every median (JIT, allocator and page-cache warm-up)
 
@@ -42,21 +43,21 @@ def load_average():
         return " ".join(f.read().split()[:3])
 
 
-def command(engine, spec_path, out_dir, threads):
+def command(engine, spec_path, out_dir, threads, jar=JAR, torch_python=TORCH_PYTHON):
     if engine == "java":
-        return ["java", "-Dai.djl.offline=true", "-jar", JAR, "train", "--spec", spec_path, "--out", out_dir,
+        return ["java", "-Dai.djl.offline=true", "-jar", jar, "train", "--spec", spec_path, "--out", out_dir,
                 "--threads", str(threads)]
     if engine == "torch":
-        return ["/usr/bin/python3", TORCH_SCRIPT, "--spec", spec_path, "--out", out_dir, "--threads", str(threads)]
+        return [torch_python, TORCH_SCRIPT, "--spec", spec_path, "--out", out_dir, "--threads", str(threads)]
     raise SystemExit("unknown engine " + engine)
 
 
-def run_one(engine, spec, out_dir, threads):
+def run_one(engine, spec, out_dir, threads, jar=JAR, torch_python=TORCH_PYTHON):
     os.makedirs(out_dir, exist_ok=True)
     spec_path = os.path.join(out_dir, "spec.json")
     with open(spec_path, "w") as f:
         json.dump(spec, f, indent=2)
-    cmd = command(engine, spec_path, out_dir, threads)
+    cmd = command(engine, spec_path, out_dir, threads, jar, torch_python)
     info = {"command": " ".join(cmd), "started": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"),
             "loadBefore": load_average()}
     t0 = time.time()
@@ -93,7 +94,7 @@ def cmd_run(args):
 
     def execute(job):
         engine, spec, out_dir = job
-        info = run_one(engine, spec, out_dir, args.threads)
+        info = run_one(engine, spec, out_dir, args.threads, args.jar, args.torch_python)
         print("%s %-40s exit %d  %6.1fs  load %s -> %s" % (engine, spec["name"], info["exitStatus"],
               info["wallSeconds"], info["loadBefore"], info["loadAfter"]), flush=True)
 
@@ -261,6 +262,8 @@ def main():
     r.add_argument("--out", required=True)
     r.add_argument("--engines", default="java")
     r.add_argument("--threads", type=int, default=2)
+    r.add_argument("--jar", default=JAR, help="the worker jar (a copy keeps a long grid safe from rebuilds)")
+    r.add_argument("--torch-python", default=TORCH_PYTHON, help="the Python whose torch is the yardstick")
     r.add_argument("--repeat", type=int, default=1, help=">1: run the grid that many times into .rN folders")
     r.add_argument("--parallel", type=int, default=1, help="runs at a time (convergence only: timings suffer)")
     t = sub.add_parser("table")

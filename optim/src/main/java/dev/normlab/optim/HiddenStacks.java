@@ -1,6 +1,8 @@
 package dev.normlab.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -11,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The stacked path of {@link RoutedOptimizer}: hidden matrices grouped by shape (q,k,v,o of all
@@ -95,6 +98,30 @@ final class HiddenStacks {
         g.weights[slot.index()] = weight;
         if (++g.arrived == g.ids.size()) {
             flush(g);
+        }
+    }
+
+    /**
+     * Updates every stack from the weights' own gradients: each stack gathered in one call, no intermediate
+     * copy (the path of {@link RoutedOptimizer#step}). The gradients are zeroed afterwards.
+     */
+    void updateAll(Function<String, NDArray> weightOf) {
+        for (Group g : groups) {
+            if (g.arrived != 0) {
+                throw new IllegalStateException("stack " + g.shape + " x" + g.ids.size()
+                        + " is half filled by update(): do not mix update() and step() within one step");
+            }
+            List<NDArray> weights = g.ids.stream().map(weightOf).toList();
+            try (NDManager scope = weights.get(0).getManager().newSubManager(weights.get(0).getDevice())) {
+                NDList grads = new NDList(weights.size());
+                for (NDArray w : weights) {
+                    NDArray grad = w.getGradient(); // a handle on the gradient, closed with the scope
+                    grad.attach(scope);
+                    grads.add(grad);
+                }
+                NDArray stack = NDArrays.stack(grads).toType(DataType.FLOAT32, false);
+                rule.updateStack(g.ids, weights, stack);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.PairList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,11 +21,12 @@ import java.util.Map;
  *         .setParameters(model.getParameters())       // routes by name, ids for update()
  *         .setHiddenRule(SinkGd.builder().setLearningRateTracker(lr).build())
  *         .setAdamW(AdamW.builder().setLearningRateTracker(lr).build())
- *         .optStackHidden(onGpu)                      // batched path: pays on GPU, not on CPU (benchmarks.md)
+ *         .optStackHidden(onGpu || small)             // batched path (see below)
  *         .build();
  * optimizer.summary();      // name, shape, role, rule, state bytes of every parameter
  * TrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(optimizer);
- * ... trainer.step() as usual; optimizer.stateBytes() / stateBytesByRole(); optimizer.close() at the end.
+ * ... trainer.step() as usual, or optimizer.step() after backward (no gradient copies: see step());
+ * optimizer.stateBytes() / stateBytesByRole(); optimizer.close() at the end.
  * }</pre>
  *
  * <p><b>Stacked path.</b> With {@code optStackHidden(true)} (stateless hidden rules only) the
@@ -35,8 +37,10 @@ import java.util.Map;
  * transient {@code (B, m, n)} buffer and the call completing the group normalizes the stack in
  * one batched call and updates every weight of the group (tested equal to the per-matrix path).
  * So every hidden matrix must receive a gradient every step (a missing one is an error at the
- * next step). Explicit use without a trainer: {@link StatelessOptimizer#updateStack}. On CPU the
- * extra copy into the stack costs more than the ~5 µs per JNI op it saves: keep it off there.
+ * next step). With {@link #step()} instead of {@code trainer.step()} each stack is gathered from
+ * the gradients in one call. Explicit use without a trainer: {@link StatelessOptimizer#updateStack}.
+ * It pays where per-call overhead dominates: on a GPU, and on a CPU for small matrices
+ * (docs/benchmarks.md).
  *
  * <p>Gradient hooks (rescale, clip) and weight decay are configured on the two rules, not here.
  */
@@ -49,6 +53,7 @@ public final class RoutedOptimizer extends Optimizer implements StateSize, AutoC
     private final Optimizer hiddenRule;
     private final AdamW adamW;
     private final HiddenStacks stacks; // null: per-matrix path
+    private final Map<String, Parameter> trainable; // by id, in the block's order: what step() updates
 
     private RoutedOptimizer(Builder builder) {
         super(builder);
@@ -69,6 +74,8 @@ public final class RoutedOptimizer extends Optimizer implements StateSize, AutoC
                 ? new HiddenStacks((StatelessOptimizer) hiddenRule, routing.withRole(ParameterRole.HIDDEN_MATRIX),
                         builder.maxStackBytes)
                 : null;
+        this.trainable = new LinkedHashMap<>();
+        parameters.values().stream().filter(Parameter::requiresGradient).forEach(p -> trainable.put(p.getId(), p));
         allocateUpFront(parameters);
     }
 
@@ -92,6 +99,29 @@ public final class RoutedOptimizer extends Optimizer implements StateSize, AutoC
             stacks.accept(parameterId, weight, grad);
         } else {
             ruleOf(parameterId).update(parameterId, weight, grad);
+        }
+    }
+
+    /**
+     * One step over the gradients autograd left on the parameters, as {@code torch.optim}'s {@code step()}:
+     * the result of {@link #update} for every trainable parameter, without copying any gradient.
+     * ({@code trainer.step()} goes through DJL's {@code LocalParameterServer}, which duplicates every gradient
+     * before calling {@code update}; the stacked path then copies it again into its stack. Here each stack is
+     * gathered from the gradients in one call.) Every gradient is zeroed afterwards.
+     */
+    public void step() {
+        if (stacks != null) {
+            stacks.updateAll(id -> trainable.get(id).getArray());
+        }
+        for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
+            String id = e.getKey();
+            if (stacks != null && stacks.contains(id)) {
+                continue;
+            }
+            NDArray weight = e.getValue().getArray();
+            try (NDArray grad = weight.getGradient()) { // a new handle on the gradient, not a copy
+                ruleOf(id).update(id, weight, grad);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.normlab.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
@@ -83,9 +84,12 @@ public abstract class StatelessOptimizer extends Optimizer implements StateSize 
             scope.tempAttachAll(gradStack);
             NDArray g = Gradients.rescaleAndClip(gradStack, rescaleGrad, clipGrad);
             NDArray delta = scaledDirection(g, scope.create(steps, new Shape(b, 1, 1)));
+            Shape shape = gradStack.getShape();
+            // (B·m, n) split in B: the B matrices as views in one native call instead of B indexing calls
+            NDList slices = delta.reshape(b * shape.get(1), shape.get(2)).split(b);
             for (int i = 0; i < b; i++) {
                 NDArray w = weights.get(i);
-                w.addi(delta.get(i).toType(w.getDataType(), false));
+                w.addi(slices.get(i).toType(w.getDataType(), false));
             }
         }
         weights.forEach(Gradients::zero);

@@ -32,19 +32,25 @@ import java.util.function.Supplier;
  */
 public final class OptimizerBench {
 
-    private static final int VOCAB = 32000;
     private static final int WARMUP = 3;
 
-    record Preset(String name, int hidden, int intermediate, int layers) {}
+    record Preset(String name, int hidden, int intermediate, int layers, int vocab) {}
 
     record Result(Preset preset, String method, int steps, double stepMs, double hiddenMs, double restMs,
             long stateBytes, long hiddenStateBytes) {}
 
-    private record Config(String method, Supplier<Optimizer> hiddenRule, boolean stack, boolean slow) {}
+    private record Config(String method, Supplier<Optimizer> hiddenRule, boolean stack, boolean slow, long maxStackBytes) {
+
+        Config(String method, Supplier<Optimizer> hiddenRule, boolean stack, boolean slow) {
+            this(method, hiddenRule, stack, slow, RoutedOptimizer.DEFAULT_MAX_STACK_BYTES);
+        }
+    }
 
     private static final List<Preset> PRESETS = List.of(
-            new Preset("llama-60m", 512, 1376, 8),
-            new Preset("llama-130m", 768, 2048, 12));
+            new Preset("llama-60m", 512, 1376, 8, 32000),
+            new Preset("llama-130m", 768, 2048, 12, 32000),
+            new Preset("nano", 128, 352, 6, 259), // the CPU presets with the byte tokenizer's vocab
+            new Preset("micro", 256, 688, 8, 259));
 
     private OptimizerBench() {}
 
@@ -53,12 +59,22 @@ public final class OptimizerBench {
         int steps = Integer.getInteger("bench.steps", 20);
         int swanSteps = Integer.getInteger("bench.swanSteps", 5);
         Tracker lr = Tracker.fixed(1e-3f);
-        List<Config> configs = List.of(
+        List<Config> configs = new ArrayList<>(List.of(
                 new Config("AdamW (all)", null, false, false),
                 new Config("SGD (hidden) + AdamW", () -> Sgd.builder().setLearningRateTracker(lr).build(), false, false),
                 new Config("SinkGD per-matrix + AdamW", () -> SinkGd.builder().setLearningRateTracker(lr).build(), false, false),
-                new Config("SinkGD stacked + AdamW", () -> SinkGd.builder().setLearningRateTracker(lr).build(), true, false),
-                new Config("SWAN stacked + AdamW", () -> Swan.builder().setLearningRateTracker(lr).build(), true, true));
+                new Config("SinkGD stacked + AdamW", () -> SinkGd.builder().setLearningRateTracker(lr).build(), true, false)));
+        // bench.stackKiB=256,1024: SinkGD stacked with those caps on one stack, to find where cache beats calls
+        for (String kib : System.getProperty("bench.stackKiB", "").split(",")) {
+            if (!kib.isBlank()) {
+                configs.add(new Config("SinkGD stacked, stacks <= " + kib.trim() + " KiB + AdamW",
+                        () -> SinkGd.builder().setLearningRateTracker(lr).build(), true, false,
+                        Long.parseLong(kib.trim()) * 1024));
+            }
+        }
+        if (!Boolean.getBoolean("bench.noSwan")) {
+            configs.add(new Config("SWAN stacked + AdamW", () -> Swan.builder().setLearningRateTracker(lr).build(), true, true));
+        }
         List<Result> results = new ArrayList<>();
         for (Preset preset : PRESETS) {
             if (!wanted.contains(preset.name())) {
@@ -90,7 +106,7 @@ public final class OptimizerBench {
                 AdamW adamW = AdamW.builder().setLearningRateTracker(lr).build();
                 Optimizer hidden = config.hiddenRule() == null ? adamW : config.hiddenRule().get();
                 optimizers.add(RoutedOptimizer.builder().setParameters(params).setHiddenRule(hidden)
-                        .setAdamW(adamW).optStackHidden(config.stack()).build());
+                        .setAdamW(adamW).optStackHidden(config.stack()).optMaxStackBytes(config.maxStackBytes()).build());
             }
             Map<String, NDArray> weights = new java.util.HashMap<>();
             params.values().forEach(p -> weights.put(p.getId(), p.getArray()));
@@ -133,7 +149,7 @@ public final class OptimizerBench {
         int h = p.hidden();
         int i = p.intermediate();
         PairList<String, Parameter> params = new PairList<>();
-        add(params, manager, "01embed_tokens_weight", new Shape(VOCAB, h));
+        add(params, manager, "01embed_tokens_weight", new Shape(p.vocab(), h));
         for (int l = 1; l <= p.layers(); l++) {
             String layer = String.format("02layers_%02ddecoder_layer_", l);
             add(params, manager, layer + "01self_attn_01q_proj_weight", new Shape(h, h));
@@ -147,7 +163,7 @@ public final class OptimizerBench {
             add(params, manager, layer + "04post_attention_layernorm_gain", new Shape(h));
         }
         add(params, manager, "03norm_gain", new Shape(h));
-        add(params, manager, "04lm_head_weight", new Shape(VOCAB, h));
+        add(params, manager, "04lm_head_weight", new Shape(p.vocab(), h));
         return params;
     }
 

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.LocalParameterServer;
 import ai.djl.training.ParameterStore;
 import dev.normlab.api.model.ModelDims;
 import dev.normlab.api.spec.RunSpec;
@@ -102,12 +101,11 @@ public final class LlamaRunTrainer implements RunTrainer {
                     data.train().seek(start.trainBatches());
                 }
                 ParameterStore store = new ParameterStore(root, false);
-                store.setParameterServer(new LocalParameterServer(optimizer.routed()), new Device[] {target.device()});
                 List<NDArray> weights = model.getParameters().values().stream().map(Parameter::getArray).toList();
                 logStart(spec, model, optimizer, target, data, start);
 
                 CausalLmLoss loss = new CausalLmLoss();
-                StepRunner steps = new StepRunner(model, loss, store, data.train(), weights, root, spec.gradAccum(), spec.gradClip());
+                StepRunner steps = new StepRunner(model, loss, store, optimizer.routed(), data.train(), weights, root, spec.gradAccum(), spec.gradClip());
                 Evaluator evaluator = new Evaluator(model, loss, store, data.heldOut(), root, spec.evalBatches());
                 CheckpointStore checkpoints = new CheckpointStore(options.outDir().resolve(CHECKPOINTS), settings.keepCheckpoints());
                 MemoryAccounting.DevicePeakMemory devicePeak = new MemoryAccounting.DevicePeakMemory(target.device());

@@ -21,10 +21,9 @@ import dev.normlab.optim.Swan;
 final class OptimizerFactory {
 
     /**
-     * Widest model whose stateless step is stacked on a CPU. Small matrices make the per-matrix path pay ~87 native
-     * calls each for little arithmetic: stacking them cut SinkGD's step on this 2-core CPU from 19.6 to 12.4 ms
-     * (nano) and from 70 to 37 ms (micro), while at llama-60m widths the stack copies cost more than they save
-     * (docs/benchmarks.md, "Optimizer step" and "Trainer").
+     * Widest model whose stateless step is stacked on a CPU. Small matrices make the per-matrix path pay ~45 native
+     * calls each for little arithmetic; stacked, SinkGD's step on this 2-core CPU equals AdamW's on nano (7.4 vs
+     * 7.3 ms) and micro (28 vs 27 ms), where per matrix it is 1.8x on nano (docs/benchmarks.md, "Trainer").
      */
     static final int STACK_ON_CPU_MAX_HIDDEN = 256;
 

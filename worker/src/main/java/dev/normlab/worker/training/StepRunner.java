@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.loss.Loss;
 import dev.normlab.api.worker.FailureKind;
+import dev.normlab.optim.RoutedOptimizer;
 import dev.normlab.worker.data.BatchSource;
 import java.util.List;
 
@@ -30,17 +31,19 @@ final class StepRunner {
     private final Block model;
     private final Loss loss;
     private final ParameterStore store;
+    private final RoutedOptimizer optimizer;
     private final BatchSource train;
     private final List<NDArray> weights;
     private final NDManager manager;
     private final int gradAccum;
     private final double gradClip;
 
-    StepRunner(Block model, Loss loss, ParameterStore store, BatchSource train, List<NDArray> weights,
-            NDManager manager, int gradAccum, double gradClip) {
+    StepRunner(Block model, Loss loss, ParameterStore store, RoutedOptimizer optimizer, BatchSource train,
+            List<NDArray> weights, NDManager manager, int gradAccum, double gradClip) {
         this.model = model;
         this.loss = loss;
         this.store = store;
+        this.optimizer = optimizer;
         this.train = train;
         this.weights = weights;
         this.manager = manager;
@@ -61,7 +64,7 @@ final class StepRunner {
                 activations.suppressNotUsedWarning();
             }
             long start = System.nanoTime();
-            store.updateAllParameters(); // in place; the optimizers zero the gradients
+            optimizer.step(); // in place, on the gradients themselves; the optimizers zero them
             double optimizerMs = (System.nanoTime() - start) / 1e6;
             return new StepResult(lossSum / gradAccum, gradNorm, optimizerMs);
         }

@@ -41,7 +41,7 @@ class StepRunnerTest {
         double[] plain = new double[6];
         Map<String, float[]> plainWeights;
         try (TinyTraining t = new TinyTraining(adamw, 1e-2, 11, new Shape(2, SEQ))) {
-            StepRunner steps = new StepRunner(t.model, new CausalLmLoss(), t.store,
+            StepRunner steps = new StepRunner(t.model, new CausalLmLoss(), t.store, t.optimizer.routed(),
                     new TinyTraining.FixedBatches(blocks, 2), t.weights, t.root, 2, 0);
             for (int i = 0; i < plain.length; i++) {
                 plain[i] = steps.run(i + 1).loss();
@@ -51,7 +51,7 @@ class StepRunnerTest {
         double[] collected = new double[plain.length];
         Map<String, float[]> collectedWeights;
         try (TinyTraining t = new TinyTraining(adamw, 1e-2, 11, new Shape(2, SEQ))) {
-            StepRunner steps = new StepRunner(t.model, new GcAfterForward(), t.store,
+            StepRunner steps = new StepRunner(t.model, new GcAfterForward(), t.store, t.optimizer.routed(),
                     new TinyTraining.FixedBatches(blocks, 2), t.weights, t.root, 2, 0);
             for (int i = 0; i < collected.length; i++) {
                 collected[i] = steps.run(i + 1).loss();

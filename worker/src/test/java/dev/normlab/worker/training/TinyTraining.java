@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.LocalParameterServer;
 import ai.djl.training.ParameterStore;
 import dev.normlab.api.model.ModelDims;
 import dev.normlab.api.spec.OptimizerSpec;
@@ -42,12 +41,11 @@ final class TinyTraining implements AutoCloseable {
         LrSchedule constant = new LrSchedule(new ScheduleSpec(0.0, 1.0), 1_000_000, lr);
         optimizer = OptimizerFactory.build(spec, constant, model.getParameters(), root, 0, false);
         store = new ParameterStore(root, false);
-        store.setParameterServer(new LocalParameterServer(optimizer.routed()), new Device[] {Device.cpu()});
         weights = model.getParameters().values().stream().map(Parameter::getArray).toList();
     }
 
     StepRunner steps(BatchSource source, int gradAccum, double gradClip) {
-        return new StepRunner(model, new CausalLmLoss(), store, source, weights, root, gradAccum, gradClip);
+        return new StepRunner(model, new CausalLmLoss(), store, optimizer.routed(), source, weights, root, gradAccum, gradClip);
     }
 
     /** Copies of every weight by HF name. */
