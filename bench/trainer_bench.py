@@ -43,6 +43,13 @@ def load_average():
         return " ".join(f.read().split()[:3])
 
 
+def cpu_times():
+    """(total, steal) jiffies of all CPUs: steal is time the hypervisor gave this VM's CPUs to others."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:9]]
+    return sum(fields), fields[7]
+
+
 def command(engine, spec_path, out_dir, threads, jar=JAR, torch_python=TORCH_PYTHON):
     if engine == "java":
         return ["java", "-Dai.djl.offline=true", "-jar", jar, "train", "--spec", spec_path, "--out", out_dir,
@@ -60,11 +67,14 @@ def run_one(engine, spec, out_dir, threads, jar=JAR, torch_python=TORCH_PYTHON):
     cmd = command(engine, spec_path, out_dir, threads, jar, torch_python)
     info = {"command": " ".join(cmd), "started": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"),
             "loadBefore": load_average()}
+    cpu0 = cpu_times()
     t0 = time.time()
     with open(os.path.join(out_dir, "stdout.txt"), "w") as so, open(os.path.join(out_dir, "stderr.txt"), "w") as se:
         proc = subprocess.Popen(cmd, stdout=so, stderr=se, cwd=ROOT)
         _, status, usage = os.wait4(proc.pid, 0)
+    cpu1 = cpu_times()
     info.update({"wallSeconds": round(time.time() - t0, 1), "loadAfter": load_average(),
+                 "stealPercent": round(100.0 * (cpu1[1] - cpu0[1]) / max(1, cpu1[0] - cpu0[0]), 1),
                  "exitStatus": os.waitstatus_to_exitcode(status), "peakRssBytes": usage.ru_maxrss * 1024})
     with open(os.path.join(out_dir, "run.json"), "w") as f:
         json.dump(info, f, indent=2)
@@ -95,8 +105,8 @@ def cmd_run(args):
     def execute(job):
         engine, spec, out_dir = job
         info = run_one(engine, spec, out_dir, args.threads, args.jar, args.torch_python)
-        print("%s %-40s exit %d  %6.1fs  load %s -> %s" % (engine, spec["name"], info["exitStatus"],
-              info["wallSeconds"], info["loadBefore"], info["loadAfter"]), flush=True)
+        print("%s %-40s exit %d  %6.1fs  load %s -> %s  steal %.0f%%" % (engine, spec["name"], info["exitStatus"],
+              info["wallSeconds"], info["loadBefore"], info["loadAfter"], info["stealPercent"]), flush=True)
 
     if args.parallel <= 1:
         for job in jobs:
@@ -175,7 +185,8 @@ def collect(out):
             "rss": mem.get("peakResidentBytes") or info.get("peakRssBytes"), "rss_wait4": info.get("peakRssBytes"),
             "state": mem.get("optimizerStateBytes"), "ppl": summary.get("perplexity"),
             "eval": m.get("eval_ppl", []), "exit": info.get("exitStatus"), "wall": info.get("wallSeconds"),
-            "load": "%s → %s" % (info.get("loadBefore", "?"), info.get("loadAfter", "?")),
+            "load": "%s → %s" % (info.get("loadBefore", "?"), info.get("loadAfter", "?"))
+                    + ("" if info.get("stealPercent") is None else ", steal %.0f%%" % info["stealPercent"]),
             "started": info.get("started"),
         })
     return rows
