@@ -13,6 +13,8 @@ import dev.normlab.worker.model.CausalLmLoss;
 import dev.normlab.worker.model.JvmBuffers;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** One optimizer step on a real tiny LLaMA: learning, accumulation, clipping, native memory. */
 class StepRunnerTest {
@@ -142,10 +144,12 @@ class StepRunnerTest {
         }
     }
 
-    @Test
-    void nativeArraysDoNotAccumulateOverSteps() {
+    @ParameterizedTest(name = "stacked hidden step: {0}")
+    @ValueSource(booleans = {false, true})
+    void nativeArraysDoNotAccumulateOverSteps(boolean stackHidden) {
         long[][] blocks = TinyTraining.randomBlocks(8, SEQ, TinyTraining.DIMS.vocab(), 4);
-        try (TinyTraining t = new TinyTraining(OptimizerSpec.of("sinkgd"), 0.01, 1, new Shape(2, SEQ))) {
+        try (TinyTraining t = new TinyTraining(OptimizerSpec.of("sinkgd"), 0.01, 1, new Shape(2, SEQ), stackHidden)) {
+            assertThat(t.optimizer.routed().stacksHidden()).isEqualTo(stackHidden);
             StepRunner steps = t.steps(new TinyTraining.FixedBatches(blocks, 2), 2, 1.0);
             Evaluator eval = new Evaluator(t.model, new dev.normlab.worker.model.CausalLmLoss(), t.store,
                     new TinyTraining.FixedBatches(blocks, 2), t.root, 2);

@@ -32,6 +32,11 @@ final class TinyTraining implements AutoCloseable {
 
     /** @param lr a constant learning rate (no warmup, floor = peak) */
     TinyTraining(OptimizerSpec spec, double lr, int seed, Shape inputShape) {
+        this(spec, lr, seed, inputShape, false);
+    }
+
+    /** @param stackHidden the stacked path of the stateless rules, as the trainer takes it for small models */
+    TinyTraining(OptimizerSpec spec, double lr, int seed, Shape inputShape, boolean stackHidden) {
         Engine engine = Engine.getInstance();
         EngineThreads.apply(1); // tiny arrays: one thread, no contention on a shared box
         root = engine.newBaseManager(Device.cpu());
@@ -39,7 +44,7 @@ final class TinyTraining implements AutoCloseable {
         model = new LlamaModel(DIMS);
         model.initialize(root, DataType.FLOAT32, inputShape);
         LrSchedule constant = new LrSchedule(new ScheduleSpec(0.0, 1.0), 1_000_000, lr);
-        optimizer = OptimizerFactory.build(spec, constant, model.getParameters(), root, 0, false);
+        optimizer = OptimizerFactory.build(spec, constant, model.getParameters(), root, 0, stackHidden);
         store = new ParameterStore(root, false);
         weights = model.getParameters().values().stream().map(Parameter::getArray).toList();
     }
