@@ -48,17 +48,7 @@ class HfExportTorchCheckTest {
             Result result = run(PYTHON.toString(), script.toString(), checkpoint.toString(), Arrays.deepToString(ids));
             assertThat(result.exitCode()).as(result.output()).isZero();
             JsonNode logits = JsonMapper.builder().build().readTree(result.output()).get("logits");
-            int vocab = TinyModels.DIMS.vocab();
-            double maxAbs = 0;
-            for (int b = 0; b < ids.length; b++) {
-                for (int t = 0; t < ids[b].length; t++) {
-                    for (int v = 0; v < vocab; v++) {
-                        double torch = logits.get(b).get(t).get(v).asDouble();
-                        maxAbs = Math.max(maxAbs, Math.abs(torch - djl[(b * ids[b].length + t) * vocab + v]));
-                    }
-                }
-            }
-            assertThat(maxAbs).isLessThan(1e-4);
+            assertThat(TinyModels.maxAbsDifference(logits, djl, ids, TinyModels.DIMS.vocab())).isLessThan(1e-4);
         }
     }
 

@@ -64,7 +64,7 @@ class HfTransformersCheckTest {
             assertThat(out.get("config").get("rms_norm_eps").asDouble()).isEqualTo(1e-6);
             assertThat(out.get("config").get("rope_theta").asDouble()).isEqualTo(LlamaModel.ROPE_THETA);
             assertThat(out.get("config").get("tie_word_embeddings").asBoolean()).isFalse();
-            assertThat(maxAbsDifference(out.get("logits"), djl, ids, TinyModels.DIMS.vocab())).isLessThan(TOLERANCE);
+            assertThat(TinyModels.maxAbsDifference(out.get("logits"), djl, ids, TinyModels.DIMS.vocab())).isLessThan(TOLERANCE);
         }
     }
 
@@ -78,7 +78,7 @@ class HfTransformersCheckTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             LlamaModel model = HfCheckpoint.load(checkpoint, manager);
             assertThat(model.dims()).isEqualTo(dims);
-            assertThat(maxAbsDifference(out.get("logits"), logits(model, manager, ids), ids, dims.vocab()))
+            assertThat(TinyModels.maxAbsDifference(out.get("logits"), logits(model, manager, ids), ids, dims.vocab()))
                     .isLessThan(TOLERANCE);
         }
     }
@@ -95,19 +95,6 @@ class HfTransformersCheckTest {
     private static double[] logits(LlamaModel model, NDManager manager, long[][] ids) {
         return TinyModels.logits(model, manager, TinyModels.tokens(manager, ids)).toType(DataType.FLOAT64, false)
                 .toDoubleArray();
-    }
-
-    private static double maxAbsDifference(JsonNode torch, double[] djl, long[][] ids, int vocab) {
-        double maxAbs = 0;
-        for (int b = 0; b < ids.length; b++) {
-            for (int t = 0; t < ids[b].length; t++) {
-                for (int v = 0; v < vocab; v++) {
-                    double value = torch.get(b).get(t).get(v).asDouble();
-                    maxAbs = Math.max(maxAbs, Math.abs(value - djl[(b * ids[b].length + t) * vocab + v]));
-                }
-            }
-        }
-        return maxAbs;
     }
 
     private record Result(int exitCode, String output, String errors) {

@@ -11,6 +11,7 @@ import dev.normlab.api.model.ModelDims;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import tools.jackson.databind.JsonNode;
 
 /** Small models with large random weights, so attention patterns, RoPE and gains all matter. */
 final class TinyModels {
@@ -44,6 +45,23 @@ final class TinyModels {
 
     static NDArray logits(LlamaModel model, NDManager manager, NDArray tokens) {
         return model.forward(new ParameterStore(manager, false), new NDList(tokens), false).singletonOrThrow();
+    }
+
+    /**
+     * Largest |difference| between logits another implementation printed as JSON {@code [batch][position][vocab]}
+     * and this model's logits flattened in the same order.
+     */
+    static double maxAbsDifference(JsonNode other, double[] logits, long[][] ids, int vocab) {
+        double maxAbs = 0;
+        for (int b = 0; b < ids.length; b++) {
+            for (int t = 0; t < ids[b].length; t++) {
+                for (int v = 0; v < vocab; v++) {
+                    double value = other.get(b).get(t).get(v).asDouble();
+                    maxAbs = Math.max(maxAbs, Math.abs(value - logits[(b * ids[b].length + t) * vocab + v]));
+                }
+            }
+        }
+        return maxAbs;
     }
 
     static NDArray tokens(NDManager manager, long[][] ids) {
