@@ -24,6 +24,9 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.TokenStreamContext;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -145,6 +148,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     private static String path(JacksonException e) {
+        if (e instanceof StreamReadException && e.processor() instanceof JsonParser parser) {
+            return path(parser.streamReadContext()); // a parser error (duplicate key, number overflow): where it stood
+        }
         StringBuilder path = new StringBuilder();
         for (JacksonException.Reference ref : e.getPath()) {
             if (ref.getPropertyName() != null) {
@@ -157,6 +163,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             }
         }
         return path.toString();
+    }
+
+    private static String path(TokenStreamContext context) {
+        String path = "";
+        for (TokenStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject() && c.currentName() != null) {
+                path = c.currentName() + (path.isEmpty() || path.startsWith("[") ? "" : ".") + path;
+            } else if (c.inArray() && c.hasCurrentIndex()) {
+                path = "[" + c.getCurrentIndex() + "]" + (path.isEmpty() || path.startsWith("[") ? "" : ".") + path;
+            }
+        }
+        return path;
     }
 
     private static <T extends Throwable> T causedBy(Throwable e, Class<T> type) {

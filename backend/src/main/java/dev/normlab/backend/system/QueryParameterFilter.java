@@ -46,7 +46,9 @@ class QueryParameterFilter extends OncePerRequestFilter {
         // the shape the exception handler gives every 400 (this runs before Spring MVC)
         ProblemDetail detail = ApiExceptionHandler.badRequest(List.of(problem));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", detail.getType().toString());
+        if (detail.getType() != null) {
+            body.put("type", detail.getType().toString());
+        }
         body.put("title", detail.getTitle());
         body.put("status", detail.getStatus());
         body.put("detail", detail.getDetail());
@@ -54,7 +56,6 @@ class QueryParameterFilter extends OncePerRequestFilter {
         body.put("errors", List.of(problem));
         response.setStatus(HttpStatus.BAD_REQUEST.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.getOutputStream().write(json.writeValueAsBytes(body));
     }
 
