@@ -118,7 +118,9 @@ public class RunService {
         }
         if (overrides == null || !overrides.has("name")) {
             String name = original.name() + " (clone)";
-            merged.put("name", name.length() > 200 ? name.substring(0, 200) : name);
+            // cut at 200 chars, never between the two halves of a surrogate pair (a lone one would be stored as '?')
+            int end = name.length() <= 200 ? name.length() : Character.isHighSurrogate(name.charAt(199)) ? 199 : 200;
+            merged.put("name", name.substring(0, end));
         }
         RunSpec spec;
         try {
