@@ -164,7 +164,7 @@ class MetricIngestTest {
             Collections.shuffle(mine, new Random(100 + w));
             writers.add(() -> {
                 for (int from = 0; from < mine.size(); from += 500) {
-                    ingest.ingest(id, MetricApi.batch(1, train, mine.subList(from, from + 500)));
+                    ingest.ingest(fixtures.workerCaller(), id, MetricApi.batch(1, train, mine.subList(from, from + 500)));
                 }
                 return null;
             });
