@@ -56,6 +56,11 @@ class LoginThrottle {
         failures.invalidate("user:" + username);
     }
 
+    /** Forgets every failure (tests that share one address). */
+    void reset() {
+        failures.invalidateAll();
+    }
+
     private Duration blockedFor(String key, Instant now) {
         Deque<Instant> times = failures.getIfPresent(key);
         if (times == null) {

@@ -94,7 +94,7 @@ class MetricIngestTest {
         assertThat(metrics.history(id, "")).bodyJson().extractingPath("$.series[*].key").asArray()
                 .containsExactly("eval_loss", "train_loss");
         assertThat(storedPoints(id)).isEqualTo(600 + 12);
-        assertThat(mvc.get().uri("/actuator/prometheus")).hasStatusOk().bodyText().contains("normlab_metric_points_ingested_total");
+        assertThat(mvc.get().uri("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer())).hasStatusOk().bodyText().contains("normlab_metric_points_ingested_total");
         BlockCheck.assertBlocksMatch(jdbc, id, train);
         BlockCheck.assertBlocksMatch(jdbc, id, eval);
     }
