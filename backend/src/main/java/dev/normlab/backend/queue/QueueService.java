@@ -33,7 +33,6 @@ public class QueueService implements LeaseFence {
     private static final Logger log = LoggerFactory.getLogger(QueueService.class);
 
     private final QueueRepository queue;
-    private final QueueSignal signal;
     private final QueueProperties properties;
     private final ApplicationEventPublisher events;
     private final RunHistory history;
@@ -41,10 +40,9 @@ public class QueueService implements LeaseFence {
     private final JsonMapper json;
     private final JsonMapper storedJson;
 
-    QueueService(QueueRepository queue, QueueSignal signal, QueueProperties properties, ApplicationEventPublisher events,
+    QueueService(QueueRepository queue, QueueProperties properties, ApplicationEventPublisher events,
             RunHistory history, WorkerRegistry workers, JsonMapper json) {
         this.queue = queue;
-        this.signal = signal;
         this.properties = properties;
         this.events = events;
         this.history = history;
@@ -97,9 +95,6 @@ public class QueueService implements LeaseFence {
             String error = kind + ": " + (request.error() == null ? "no message" : request.error());
             status = queue.fail(runId, attempt, worker.tokenId(), kind == FailureKind.CODE, error, summary, finalLoss)
                     .orElseThrow(() -> lost(worker, runId, attempt));
-            if (status.equals(RunStatus.QUEUED.name())) {
-                signal.notifyQueued();
-            }
             detail = "attempt " + attempt + " FAILED (" + kind + ")" + (status.equals("QUEUED") ? ", retried" : "");
         } else {
             status = request.status().name();
@@ -119,9 +114,6 @@ public class QueueService implements LeaseFence {
     public String release(Caller worker, long runId, int attempt, String reason) {
         String status = queue.release(runId, attempt, worker.tokenId(), "released by worker" + (reason == null ? "" : ": " + reason))
                 .orElseThrow(() -> lost(worker, runId, attempt));
-        if (status.equals(RunStatus.QUEUED.name())) {
-            signal.notifyQueued();
-        }
         workers.done(worker.tokenId(), runId);
         history.recordWorker(runId, "released", "attempt " + attempt + (reason == null ? "" : ": " + reason) + " → " + status);
         events.publishEvent(new RunStateChanged(runId, status, attempt));
@@ -145,9 +137,6 @@ public class QueueService implements LeaseFence {
             history.record(run.id(), "lease-lost", RunHistory.Actor.SYSTEM,
                     "attempt " + run.attempt() + ": no heartbeat within the lease → " + run.status());
             log.warn("run {} attempt {} lost its lease: now {}", run.id(), run.attempt(), run.status());
-        }
-        if (reaped.stream().anyMatch(r -> r.status().equals(RunStatus.QUEUED.name()))) {
-            signal.notifyQueued();
         }
         return reaped.size();
     }

@@ -6,7 +6,6 @@ import dev.normlab.api.worker.Checkpoint;
 import dev.normlab.api.worker.RunSummary;
 import dev.normlab.backend.memory.MemoryView;
 import dev.normlab.backend.memory.RunMemory;
-import dev.normlab.backend.queue.QueueSignal;
 import dev.normlab.backend.system.ConflictException;
 import dev.normlab.backend.system.FieldProblem;
 import dev.normlab.backend.system.InvalidRequestException;
@@ -43,20 +42,18 @@ public class RunService {
     private final RunMemory memory;
     private final Validator validator;
     private final ApplicationEventPublisher events;
-    private final QueueSignal queueSignal;
     private final JsonMapper json;
     /** Reads stored JSON written by older versions without failing on fields since removed. */
     private final JsonMapper storedJson;
 
     RunService(RunRepository runs, ProjectRepository projects, RunHistory history, RunMemory memory, Validator validator,
-            ApplicationEventPublisher events, QueueSignal queueSignal, JsonMapper json) {
+            ApplicationEventPublisher events, JsonMapper json) {
         this.runs = runs;
         this.projects = projects;
         this.history = history;
         this.memory = memory;
         this.validator = validator;
         this.events = events;
-        this.queueSignal = queueSignal;
         this.json = json;
         this.storedJson = json.rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     }
@@ -84,7 +81,6 @@ public class RunService {
         runs.insert(id, new RunRepository.NewRun(project.id(), name, spec.tags(), json.writeValueAsString(spec),
                 spec.optimizer().name(), spec.model().preset() != null ? spec.model().preset() : "custom",
                 spec.device(), estimate.totalBytes(), spec.priority(), caller.userId()), runs.stampVirtualTime(project.teamId()));
-        queueSignal.notifyQueued();
         events.publishEvent(new RunStateChanged(id, RunStatus.QUEUED.name(), 0));
         return view(runs.find(id).orElseThrow());
     }
