@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import dev.normlab.api.spec.RunSpec;
 import dev.normlab.api.worker.FailureKind;
+import dev.normlab.worker.engine.LoadedLibtorch;
 
 /** The device and parameter dtype of a run, chosen once at the start from the spec. */
 record TrainingDevice(Device device, DataType dataType) {
@@ -15,8 +16,8 @@ record TrainingDevice(Device device, DataType dataType) {
             case "cpu" -> Device.cpu();
             case "gpu" -> {
                 if (!hasGpu) {
-                    throw new TrainingFailedException(FailureKind.INVALID_SPEC,
-                            "device: gpu requested but the " + engine.getEngineName() + " engine sees no GPU here");
+                    throw new TrainingFailedException(FailureKind.INVALID_SPEC, "device: gpu requested but the "
+                            + engine.getEngineName() + " engine sees no GPU here: " + LoadedLibtorch.of(engine).noGpuAdvice());
                 }
                 yield Device.gpu();
             }
