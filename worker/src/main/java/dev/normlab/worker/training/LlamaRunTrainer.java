@@ -87,6 +87,8 @@ public final class LlamaRunTrainer implements RunTrainer {
         Files.createDirectories(options.outDir());
 
         try (data; NDManager root = engine.newBaseManager(target.device())) {
+            // before the first array on the device: the baseline of the peak device memory
+            MemoryAccounting.DevicePeakMemory devicePeak = MemoryAccounting.DevicePeakMemory.start(target.device());
             engine.setRandomSeed(Long.hashCode(spec.seed())); // model init draws from the engine's RNG
             // fp32 master weights in every precision; bf16 is a compute type (MixedPrecisionStore), never a cast model
             model.initialize(root, DataType.FLOAT32, new Shape(spec.batchSize(), spec.seqLen()));
@@ -108,7 +110,6 @@ public final class LlamaRunTrainer implements RunTrainer {
                 StepRunner steps = new StepRunner(model, loss, store, optimizer.routed(), data.train(), weights, root, spec.gradAccum(), spec.gradClip());
                 Evaluator evaluator = new Evaluator(model, loss, store, data.heldOut(), root, spec.evalBatches());
                 CheckpointStore checkpoints = new CheckpointStore(options.outDir().resolve(CHECKPOINTS), settings.keepCheckpoints());
-                MemoryAccounting.DevicePeakMemory devicePeak = new MemoryAccounting.DevicePeakMemory(target.device());
                 TrainingLoop loop = new TrainingLoop(spec, schedule, steps, evaluator, new FiniteMetrics(options.metrics()),
                         state -> {
                             Path dir = checkpoints.write(state.step(), d -> files.write(d, state));

@@ -90,6 +90,6 @@ class MixedPrecisionTest {
 
     private static MeasuredMemory memory(TinyTraining t) {
         return new MemoryAccounting(t.model.getParameters(), t.optimizer.routed(),
-                new MemoryAccounting.DevicePeakMemory(ai.djl.Device.cpu())).measure();
+                MemoryAccounting.DevicePeakMemory.start(ai.djl.Device.cpu())).measure();
     }
 }
