@@ -44,7 +44,8 @@ public final class AgentCommand implements Callable<Integer> {
     private String name;
 
     @Option(names = "--device", paramLabel = "cpu|gpu|auto", defaultValue = "auto",
-            description = "Device to offer: auto picks a GPU when the engine sees one (default: ${DEFAULT-VALUE}).")
+            description = "Device to offer: auto picks a GPU when the engine sees one; gpu fails at once, naming the "
+                    + "loaded libtorch, when it sees none (default: ${DEFAULT-VALUE}). The engine self-check runs first.")
     private String device;
 
     @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.normlab/worker",

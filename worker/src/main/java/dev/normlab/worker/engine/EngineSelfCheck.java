@@ -86,7 +86,8 @@ public final class EngineSelfCheck {
     public static String describe(EngineReport r) {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "engine: %s%n", r.libtorchDescription()));
-        s.append(String.format(Locale.ROOT, "device: %s, %s, %,d MiB", r.deviceKind(), r.deviceName(),
+        s.append(String.format(Locale.ROOT, "device: %s, %s, %,d MiB", r.deviceKind(),
+                r.deviceName() != null ? r.deviceName() : "(name unknown)",
                 r.deviceMemoryBytes() >> 20));
         if ("gpu".equals(r.deviceKind())) {
             s.append(String.format(Locale.ROOT, ", CUDA %s, compute capability %s, bf16 %s", r.cudaRuntimeVersion(),
