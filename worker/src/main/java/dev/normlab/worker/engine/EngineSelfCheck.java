@@ -13,6 +13,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine self-check of a worker's start: which DJL and libtorch, which device, and a tensor round trip on that
@@ -20,6 +22,8 @@ import java.util.Locale;
  * train on the device it offers fails before it claims anything.
  */
 public final class EngineSelfCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineSelfCheck.class);
 
     /** Round-trip check: n x n, small enough that the Java reference costs a few ms. */
     private static final int CHECK_N = 128;
@@ -56,6 +60,11 @@ public final class EngineSelfCheck {
             }
             default -> throw new IllegalArgumentException("device must be cpu, gpu or auto, got '" + requested + "'");
         };
+        if (!gpu && !libtorch.cudaBuild() && CudaUtils.getGpuCount() > 0) {
+            // the case of the CPU jar on a GPU node with --device auto: it works, on the wrong device
+            LOG.warn("this machine has {} CUDA GPU(s) but the engine trains on the CPU: {}", CudaUtils.getGpuCount(),
+                    libtorch.noGpuAdvice());
+        }
         Device device = gpu ? Device.gpu() : Device.cpu();
         long memory = gpu ? CudaUtils.getGpuMemory(device).getMax() : physicalMemoryBytes();
         String name = gpu ? CudaDeviceName.of(device.getDeviceId()) : cpuModel();
