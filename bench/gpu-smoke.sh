@@ -29,7 +29,11 @@ export PYTORCH_FLAVOR=${PYTORCH_FLAVOR:-cu128}
 mkdir -p "$out"
 nvidia-smi -L
 # the engine self-check on the GPU: exit 2, saying which libtorch was loaded, when the engine sees no GPU
-java -jar "$jar" engine --device gpu | tee "$out/engine.txt"
+if ! java -jar "$jar" engine --device gpu > "$out/engine.txt"; then
+  echo "gpu-smoke: the engine self-check failed on the GPU (message above); nothing was trained" >&2
+  exit 2
+fi
+cat "$out/engine.txt"
 
 for precision in fp32 bf16; do
   for optimizer in adamw sinkgd swan; do
@@ -45,7 +49,7 @@ SPEC
     rm -f "$run/summary.json"
     java -jar "$jar" train --spec "$run/spec.json" --out "$run/out" --progress-every 30 > "$run/train.log" 2>&1 \
       || { echo "gpu-smoke: $optimizer $precision failed, last lines of $run/train.log:" >&2; tail -20 "$run/train.log" >&2; }
-    [ -f "$run/out/summary.json" ] && cp "$run/out/summary.json" "$run/summary.json"
+    if [ -f "$run/out/summary.json" ]; then cp "$run/out/summary.json" "$run/summary.json"; fi
   done
 done
 
