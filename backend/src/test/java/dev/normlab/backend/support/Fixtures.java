@@ -80,6 +80,11 @@ public class Fixtures {
         return runs.submit(caller(team.bearer()), json.readValue(team.spec("sgd"), dev.normlab.api.spec.RunSpec.class)).id();
     }
 
+    /** A fresh USER token of the user; returns the secret. */
+    public String issueUserToken(long userId) {
+        return teams.issueToken(Caller.Kind.USER, userId, null, "test").value();
+    }
+
     /** Empties the queue (and everything hanging off runs) so a queue test sees only its own runs. */
     public void deleteAllRuns() {
         jdbc.sql("truncate runs cascade").update();
