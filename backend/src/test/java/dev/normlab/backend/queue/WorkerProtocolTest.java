@@ -202,6 +202,9 @@ class WorkerProtocolTest {
         String claim = "{\"workerName\": \"gpu-1\", \"deviceKind\": \"gpu\", \"deviceMemoryBytes\": 24000000000, "
                 + "\"waitSeconds\": 0, \"engine\": " + engine + "}";
         assertThat(worker.post("/api/v1/worker/claim", claim.formatted("gpu"))).hasStatus(HttpStatus.NO_CONTENT);
+        // the workers page shows what the worker reported
+        assertThat(mvc.get().uri("/api/v1/workers").header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer())).hasStatusOk()
+                .bodyJson().extractingPath("$[?(@.name == 'gpu-1')].engine.deviceName").asArray().containsExactly("NVIDIA L4");
         assertThat(worker.post("/api/v1/worker/claim", claim.formatted("tpu"))).hasStatus(HttpStatus.BAD_REQUEST)
                 .bodyJson().extractingPath("$.errors[0].field").isEqualTo("engine.deviceKind");
     }
