@@ -31,10 +31,12 @@ class EmbeddedPostgresConfiguration {
     @Bean(destroyMethod = "close")
     EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties, NormLabHome home) throws IOException {
         Optional<PersistentPostgres> persistent = persistent(properties, home);
-        // a throw-away cluster keeps the library's fast test settings (fsync off, trust)
+        // a throw-away cluster keeps the library's fast test settings (fsync off, trust); neither gets the library's
+        // JVM shutdown hook: on SIGTERM it would stop the database while requests still run; the context closes
+        // this bean after the web server and every other user of the database have stopped
         EmbeddedPostgres postgres = persistent.isPresent()
                 ? persistent.get().start(properties.port())
-                : EmbeddedPostgres.builder().setPort(properties.port()).start();
+                : EmbeddedPostgres.builder().setPort(properties.port()).setRegisterShutdownHook(false).start();
         log.info("Embedded PostgreSQL on port {} with data in {}", postgres.getPort(),
                 properties.persistentDataDir().map(Object::toString).orElse("a temporary directory"));
         return postgres;

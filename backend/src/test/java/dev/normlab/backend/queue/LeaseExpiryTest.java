@@ -80,4 +80,37 @@ class LeaseExpiryTest {
         }
         assertThat(row(id)).containsEntry("status", "RUNNING").containsEntry("infra_failures", 0);
     }
+
+    @Test
+    void aRunsHistoryShowsClaimLeaseLossRequeueResumeAndCancelWithTheirActors() throws Exception {
+        WorkerClient worker = new WorkerClient(mvc, fixtures.workerBearer());
+        long id = Fixtures.idOf(mvc.post().uri("/api/v1/runs").header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer())
+                .contentType(MediaType.APPLICATION_JSON).content(Fixtures.SPEC).exchange());
+        assertThat(WorkerClient.runIdOf(worker.claim("cpu", 1L << 40, 5))).isEqualTo(id);
+        assertThat(worker.checkpoint(id, 1, 5, "/ckpt/5")).hasStatus(HttpStatus.NO_CONTENT);
+        awaitStatus(id, "QUEUED");                                                     // the worker went silent
+        assertThat(WorkerClient.runIdOf(worker.claim("cpu", 1L << 40, 5))).isEqualTo(id);
+        assertThat(mvc.post().uri("/api/v1/runs/" + id + "/cancel").header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer()))
+                .hasStatusOk();
+        assertThat(worker.finish(id, 2, "\"status\": \"CANCELLED\"")).hasStatusOk();
+
+        var history = assertThat(mvc.get().uri("/api/v1/runs/" + id + "/history").header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer()))
+                .hasStatusOk().bodyJson();
+        history.extractingPath("$[*].event").asArray().containsExactly(
+                "submitted", "claimed", "checkpointed", "lease-lost", "claimed", "cancel-requested", "finished");
+        history.extractingPath("$[*].actor.kind").asArray().containsExactly(
+                "USER", "WORKER", "WORKER", "SYSTEM", "WORKER", "USER", "WORKER");
+        history.extractingPath("$[*].actor.name").asArray().containsExactly(
+                "admin", "test-worker", "test-worker", "normlab", "test-worker", "admin", "test-worker");
+        history.extractingPath("$[4].detail").asString().contains("attempt 2").contains("resuming from step 5");
+        history.extractingPath("$[6].detail").asString().contains("CANCELLED");
+
+        // deleting keeps an audit row that says who deleted what; the history itself is gone with the run
+        assertThat(mvc.delete().uri("/api/v1/runs/" + id).header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer()))
+                .hasStatus(HttpStatus.NO_CONTENT);
+        assertThat(mvc.get().uri("/api/v1/runs/" + id + "/history").header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer()))
+                .hasStatus(HttpStatus.NOT_FOUND);
+        assertThat(jdbc.sql("select actor_name from run_events where run_id = ? and event = 'deleted'").param(id)
+                .query(String.class).single()).isEqualTo("admin");
+    }
 }

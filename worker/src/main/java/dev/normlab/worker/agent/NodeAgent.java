@@ -136,7 +136,7 @@ public final class NodeAgent {
 
     private Optional<Assignment> claim() {
         CompletableFuture<Optional<Assignment>> claim = client.claim(new ClaimRequest(capabilities.name(),
-                capabilities.deviceKind(), capabilities.deviceMemoryBytes(), claimWaitSeconds));
+                capabilities.deviceKind(), capabilities.deviceMemoryBytes(), claimWaitSeconds, capabilities.engine()));
         pendingClaim.set(claim);
         try {
             // shutdown() may have run just before the claim was published
