@@ -23,9 +23,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * The bad-input table of docs/benchmarks.md: malformed bodies, query parameters, metric batches and specs sent over
- * real HTTP (Tomcat included) to a running backend. Every case must get a clean 4xx: problem+json whose status is
- * the response's, and for a 400 an {@code errors} list naming a field. The table is written to
+ * The bad-input table of docs/benchmarks.md: malformed bodies, query parameters, path segments, metric batches and
+ * specs sent over real HTTP (Tomcat included) to a running backend. Every case must get a clean 4xx: problem+json
+ * whose status is the response's, and for a 400 an {@code errors} list naming a field. The table is written to
  * {@code backend/target/bad-input.md}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -233,8 +233,8 @@ class BadInputSuiteTest {
                 "model=nano&dtype=fp8", "model=nano&dtype=%00"}) {
             add("query parameters", "memory/estimate?" + q, "GET", "/api/v1/memory/estimate?" + q, null);
         }
-        for (String p : new String[] {"abc", "1.5", "99999999999999999999"}) {
-            add("query parameters", "runs/" + p + " (path id)", "GET", "/api/v1/runs/" + p, null);
+        for (String p : new String[] {"abc", "1.5", "99999999999999999999", "%00", "1%00", "%ED%A0%80"}) {
+            add("path segments", "runs/" + p, "GET", "/api/v1/runs/" + p, null);
         }
     }
 
