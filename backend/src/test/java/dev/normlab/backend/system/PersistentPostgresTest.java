@@ -77,4 +77,29 @@ class PersistentPostgresTest {
             }
         }
     }
+
+    @Test
+    void aDirectoryWhoseBackendIsAliveIsRefusedAndItsServerLeftRunning() throws Exception {
+        PersistentPostgres persistent = new PersistentPostgres(home.resolve("postgres"), home.resolve(PersistentPostgres.PASSWORD_FILE));
+        try (EmbeddedPostgres running = persistent.start(0)) {
+            assertThatThrownBy(() -> new PersistentPostgres(home.resolve("postgres"), home.resolve(PersistentPostgres.PASSWORD_FILE))
+                    .start(0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("already runs a database");
+            try (Connection c = connect(running, persistent.password())) {
+                assertThat(show(c, "fsync")).isEqualTo("on");
+            }
+        }
+    }
+
+    @Test
+    void aLockFileNamingALiveProcessThatIsNoPostgresIsStale() throws Exception {
+        Path dataDir = home.resolve("postgres");
+        PersistentPostgres persistent = new PersistentPostgres(dataDir, home.resolve(PersistentPostgres.PASSWORD_FILE));
+        persistent.start(0).close();
+        // as after a reboot: the PID in the lock file now belongs to another program (this JVM)
+        Files.writeString(dataDir.resolve("postmaster.pid"), ProcessHandle.current().pid() + "\n" + dataDir + "\n");
+
+        try (EmbeddedPostgres postgres = persistent.start(0); Connection c = connect(postgres, persistent.password())) {
+            assertThat(show(c, "fsync")).isEqualTo("on");
+        }
+    }
 }
