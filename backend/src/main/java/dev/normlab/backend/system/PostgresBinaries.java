@@ -59,7 +59,8 @@ final class PostgresBinaries {
         if (LinuxUtils.isUnshareAvailable()) {
             command.addAll(List.of("unshare", "-U"));
         }
-        command.add(bin.resolve(program).toString());
+        boolean windows = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+        command.add(bin.resolve(windows ? program + ".exe" : program).toString());
         command.addAll(args);
         // output to a file, not a pipe: a child that outlives the program (pg_ctl start) would hold a pipe open
         Path output = Files.createTempFile("normlab-" + program, ".log");
