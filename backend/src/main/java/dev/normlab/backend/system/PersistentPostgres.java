@@ -241,7 +241,9 @@ final class PersistentPostgres {
                 List.of("--single", "-D", dataDir.toString(), "-c", "exit_on_error=true", SUPERUSER),
                 "ALTER ROLE " + SUPERUSER + " PASSWORD '" + password + "';\n", 300);
         if (!result.ok()) {
-            throw new IllegalStateException("could not set the password of the database in " + dataDir + ":\n" + result.output());
+            // an error echoes the statement: never the password into the log
+            throw new IllegalStateException("could not set the password of the database in " + dataDir + ":\n"
+                    + result.output().replace(password, "<password>"));
         }
     }
 
