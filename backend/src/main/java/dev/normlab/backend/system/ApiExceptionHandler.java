@@ -23,6 +23,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.TokenStreamContext;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.core.exc.UnexpectedEndOfInputException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
@@ -130,6 +131,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     private static String path(JacksonException e) {
+        if (e instanceof UnexpectedEndOfInputException) {
+            return ""; // a truncated body: the body is what is wrong
+        }
         if (e instanceof StreamReadException && e.processor() instanceof JsonParser parser) {
             return path(parser.streamReadContext()); // a parser error (duplicate key, number overflow): where it stood
         }
