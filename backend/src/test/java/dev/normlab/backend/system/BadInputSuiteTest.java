@@ -190,6 +190,8 @@ class BadInputSuiteTest {
         add("bodies", "project: blank name", "POST", "/api/v1/projects", "{\"name\": \"\"}");
         add("bodies", "project: NUL in name", "POST", "/api/v1/projects", "{\"name\": \"p\\u0000\"}");
         add("bodies", "project: slash in name", "POST", "/api/v1/projects", "{\"name\": \"a/b\"}");
+        add("bodies", "sign-in: NUL in username", "POST", "/api/v1/session", "{\"username\": \"ad\\u0000min\", \"password\": \"x\"}");
+        add("bodies", "sign-in: lone surrogate in password", "POST", "/api/v1/session", "{\"username\": \"admin\", \"password\": \"\\udfff\"}");
         add("bodies", "token: unknown kind", "POST", "/api/v1/tokens", "{\"name\": \"t\", \"kind\": \"ROOT\"}");
         add("bodies", "token: NUL in name", "POST", "/api/v1/tokens", "{\"name\": \"\\u0000\", \"kind\": \"USER\"}");
         String claim = "/api/v1/worker/claim";
