@@ -73,7 +73,8 @@ public final class LlamaRunTrainer implements RunTrainer {
         if (!target.device().isGpu()) {
             EngineThreads.apply(settings.resolvedThreads());
         }
-        Tokenizer tokenizer = Failures.invalidSpecOn("tokenizer", () -> Tokenizers.forId(spec.tokenizer()));
+        Tokenizer tokenizer = Failures.invalidSpecOn("tokenizer",
+                () -> Tokenizers.forId(spec.tokenizer(), settings.fileAccess()));
         ModelDims dims = Failures.invalidSpecOn("model", () -> spec.modelDims(tokenizer.vocabSize()));
         if (dims.vocab() < tokenizer.vocabSize()) {
             throw new TrainingFailedException(FailureKind.INVALID_SPEC, "model.vocab: " + dims.vocab()
@@ -82,7 +83,7 @@ public final class LlamaRunTrainer implements RunTrainer {
         LlamaModel model = Failures.invalidSpecOn("model",
                 () -> new LlamaModel(dims, Math.max(LlamaModel.DEFAULT_MAX_POSITIONS, spec.seqLen())));
         TrainingData data = Failures.invalidSpecOn("data", () -> TrainingData.open(spec.data(), tokenizer,
-                spec.seqLen(), spec.batchSize(), spec.seed(), settings.cacheRoot()));
+                spec.seqLen(), spec.batchSize(), spec.seed(), settings.cacheRoot(), settings.fileAccess()));
         Path resumeFrom = options.resumeFrom();
         TrainingState start = resumeFrom != null ? resumableState(spec, resumeFrom) : fresh(spec);
         Files.createDirectories(options.outDir());

@@ -205,6 +205,29 @@ class LlamaRunTrainerTest {
         }
     }
 
+    @Test
+    void onAnAgentSpecPathsOutOfItsDataRootFailAsInvalidNamingTheField() throws IOException {
+        Path root = Files.createDirectories(out.resolve("data-root"));
+        Files.createSymbolicLink(root.resolve("corpus.txt"), corpus);
+        LlamaRunTrainer agent = new LlamaRunTrainer(TinyRuns.settings(shared.resolve("cache"))
+                .withFileAccess(dev.normlab.worker.data.FileAccess.within(root)));
+        String adamw = "{\"name\": \"adamw\"}";
+        for (RunSpec spec : List.of(TinyRuns.tinySpec(corpus, adamw, ""), TinyRuns.tinySpec(Path.of("corpus.txt"), adamw, ""),
+                TinyRuns.tinySpec(Path.of("../x.txt"), adamw, ""))) {
+            assertThatThrownBy(() -> agent.train(spec, new TrainingOptions(out, null, new TinyRuns.RecordingSink(), null, null)))
+                    .isInstanceOfSatisfying(TrainingFailedException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(FailureKind.INVALID_SPEC);
+                        assertThat(e.getMessage()).startsWith("data.corpus: ");
+                    });
+        }
+        assertThatThrownBy(() -> agent.train(TinyRuns.tinySpec(corpus, adamw, "\"tokenizer\": \"hf:/etc\""),
+                new TrainingOptions(out, null, new TinyRuns.RecordingSink(), null, null)))
+                .isInstanceOfSatisfying(TrainingFailedException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(FailureKind.INVALID_SPEC);
+                    assertThat(e.getMessage()).startsWith("tokenizer: /etc is outside this worker's data root");
+                });
+    }
+
     private void assertInvalid(RunSpec spec, String field) {
         assertThatThrownBy(() -> train(spec, out, null, new TinyRuns.RecordingSink(), null, new ArrayList<>()))
                 .isInstanceOfSatisfying(TrainingFailedException.class, e -> {
