@@ -21,9 +21,9 @@ import dev.normlab.optim.Swan;
 final class OptimizerFactory {
 
     /**
-     * Widest model whose stateless step is stacked on a CPU. Small matrices make the per-matrix path pay ~45 native
-     * calls each for little arithmetic; stacked, SinkGD's step on this 2-core CPU equals AdamW's on nano (7.4 vs
-     * 7.3 ms) and micro (28 vs 27 ms), where per matrix it is 1.8x on nano (docs/benchmarks.md, "Trainer").
+     * Widest model whose stateless step is stacked on a CPU: for small matrices the per-matrix path's native calls
+     * cost more than their arithmetic, which one batched call per shape removes; for wider ones stacking stopped
+     * paying on CPU (measurements: docs/benchmarks.md, "The stacked stateless step on CPU").
      */
     static final int STACK_ON_CPU_MAX_HIDDEN = 256;
 

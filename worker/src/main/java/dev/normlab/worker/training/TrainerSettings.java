@@ -8,7 +8,8 @@ import java.nio.file.Path;
  *
  * @param cacheRoot where token caches of the built-in corpus go (null: the data package's default)
  * @param intraOpThreads PyTorch intra-op threads on CPU; null: one per available core
- * @param keepCheckpoints how many of the newest checkpoints survive: the last one plus one in case it is damaged
+ * @param keepCheckpoints how many of the newest checkpoints survive; the default 2 keeps the one before the newest,
+ *     which the backend still names for a re-claim when reporting the newest failed
  * @param fileAccess which files a spec may name: any for the {@code train} CLI, the data root's for the agent
  */
 public record TrainerSettings(Path cacheRoot, Integer intraOpThreads, int keepCheckpoints, FileAccess fileAccess) {
