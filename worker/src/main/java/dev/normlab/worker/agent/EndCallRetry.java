@@ -24,15 +24,15 @@ final class EndCallRetry {
     }
 
     <T> T call(Supplier<T> call) {
-        for (int failures = 1; ; failures++) {
+        for (int tries = 1; ; tries++) {
             try {
                 return call.get();
             } catch (BackendException e) {
-                if (!e.retryable() || e instanceof LeaseLostException || !policy.retriesAfter(failures)) {
+                if (!e.retryable() || e instanceof LeaseLostException || !policy.retriesAfter(tries)) {
                     throw e;
                 }
-                Duration pause = policy.pauseAfter(failures);
-                log.warn("backend call failed (try {} of {}), retrying in {} ms: {}", failures, policy.tries(),
+                Duration pause = policy.pauseAfter(tries);
+                log.warn("backend call failed (try {} of {}), retrying in {} ms: {}", tries, policy.tries(),
                         pause.toMillis(), e.getMessage());
                 sleep(pause);
             }
