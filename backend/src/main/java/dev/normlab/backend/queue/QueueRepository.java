@@ -188,6 +188,18 @@ class QueueRepository {
                 .query(Reaped.class).list();
     }
 
+    /**
+     * Gives every confirmed RUNNING run at least one full lease from now: called once when a backend starts, so
+     * that leases which ran out while no backend answered (the workers' heartbeats could not get through) are not
+     * counted against the workers.
+     */
+    int renewLeases() {
+        return jdbc.sql("""
+                update runs set lease_until = greatest(lease_until, now() + :leaseMs * interval '1 millisecond')
+                where status = 'RUNNING' and claim_confirmed""")
+                .param("leaseMs", properties.lease().toMillis()).update();
+    }
+
     record StatusCount(String status, long count) {
     }
 

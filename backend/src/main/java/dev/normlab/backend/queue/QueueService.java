@@ -138,6 +138,22 @@ public class QueueService implements LeaseFence {
         }
     }
 
+    /**
+     * Once per backend start, before the first reaping: a fresh lease for every confirmed RUNNING run. While no
+     * backend answered (a crash, a restart, a deploy) no worker could heartbeat; without this the first pass would
+     * requeue every run that was training through the outage and spend an infrastructure retry of each. The cost:
+     * a worker that really died during the outage is noticed one lease later.
+     */
+    @Transactional
+    public int renewLeasesAfterStart() {
+        int renewed = queue.renewLeases();
+        if (renewed > 0) {
+            log.info("{} running run(s) get a fresh lease of {}: their workers could not heartbeat while no backend answered",
+                    renewed, properties.lease());
+        }
+        return renewed;
+    }
+
     /** Collects expired leases and unconfirmed claims; returns how many runs it moved. */
     @Transactional
     public int reapExpiredLeases() {

@@ -29,7 +29,20 @@ final class Failures {
         if (isOutOfMemory(t)) {
             return new TrainingFailedException(FailureKind.OOM, "out of memory: " + t, t);
         }
-        return new TrainingFailedException(FailureKind.CODE, "training failed: " + t, t);
+        return new TrainingFailedException(FailureKind.CODE, "training failed: " + describe(t), t);
+    }
+
+    /**
+     * The exception and, when its own message hides it, its root cause: "writing checkpoint … failed" alone does
+     * not say that the disk is full (found by bench/fault-suite.sh).
+     */
+    static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = t.toString();
+        return root == t || text.contains(root.toString()) ? text : text + " (cause: " + root + ")";
     }
 
     static boolean isOutOfMemory(Throwable t) {

@@ -24,6 +24,12 @@ class FailuresTest {
         TrainingFailedException e = Failures.classify(new UncheckedIOException(new java.io.IOException("disk full")));
         assertThat(e.kind()).isEqualTo(FailureKind.CODE);
         assertThat(e.getMessage()).contains("disk full");
+        // a message of its own must not hide why: the root cause is named too
+        TrainingFailedException full = Failures.classify(new UncheckedIOException("writing checkpoint /w/step-000020 failed",
+                new java.nio.file.FileSystemException("/w/.tmp-step-000020/model.params", null, "No space left on device")));
+        assertThat(full.kind()).isEqualTo(FailureKind.CODE);
+        assertThat(full.getMessage()).contains("writing checkpoint /w/step-000020 failed")
+                .contains("No space left on device");
         TrainingFailedException own = new TrainingFailedException(FailureKind.INVALID_SPEC, "tokenizer: unknown");
         assertThat(Failures.classify(own)).isSameAs(own);
     }
