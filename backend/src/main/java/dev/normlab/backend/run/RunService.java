@@ -99,7 +99,11 @@ public class RunService {
     @Transactional
     public RunView cancel(Caller caller, long id) {
         RunRow run = changeable(caller, id, false);
-        if (runs.cancelQueued(id)) {
+        if (run.kind() == RunKind.TRACKED && runs.cancelTracked(id)) {
+            // nobody heartbeats a tracked run: it ends at once (its MLflow client may still log to it)
+            events.publishEvent(new RunStateChanged(id, RunStatus.CANCELLED.name(), run.attempt()));
+            history.record(id, "cancelled", RunHistory.Actor.of(caller), "tracked run, while RUNNING");
+        } else if (runs.cancelQueued(id)) {
             events.publishEvent(new RunStateChanged(id, RunStatus.CANCELLED.name(), run.attempt()));
             history.record(id, "cancelled", RunHistory.Actor.of(caller), "while QUEUED");
         } else if (runs.requestCancel(id)) {
@@ -117,6 +121,9 @@ public class RunService {
     @Transactional
     public RunView cloneRun(Caller caller, long id, JsonNode overrides) {
         RunRow original = visible(caller, id);
+        if (original.kind() == RunKind.TRACKED) {
+            throw new ConflictException("run " + id + " was tracked through MLflow: it has no spec to clone");
+        }
         if (overrides != null && !overrides.isNull() && !overrides.isObject()) {
             throw new InvalidRequestException("body", "must be a JSON object of spec fields to override");
         }
@@ -251,12 +258,23 @@ public class RunService {
     }
 
     RunView view(RunRow row) {
-        RunSpec spec = storedJson.readValue(row.specJson(), RunSpec.class);
+        // tracked runs (MLflow) have no spec, hence no analytic memory
+        RunSpec spec = row.specJson() == null ? null : storedJson.readValue(row.specJson(), RunSpec.class);
         RunSummary summary = row.summaryJson() == null ? null : storedJson.readValue(row.summaryJson(), RunSummary.class);
         Checkpoint checkpoint = row.checkpointStep() == null ? null : new Checkpoint(row.checkpointStep(), row.checkpointLocation());
         return new RunView(row.id(), row.projectId(), row.project(), row.team(), row.name(), row.tags(), row.notes(),
                 row.status(), row.priority(), row.attempt(), row.infraFailures(), row.codeFailures(), row.cancelRequested(),
                 row.workerName(), row.leaseUntil(), row.notBefore(), checkpoint, row.error(), row.finalLoss(), summary,
-                MemoryView.of(memory.estimate(spec)), spec, row.submittedBy(), row.createdAt(), row.startedAt(), row.finishedAt(), row.updatedAt());
+                spec == null ? null : MemoryView.of(memory.estimate(spec)), spec, row.submittedBy(), row.createdAt(),
+                row.startedAt(), row.finishedAt(), row.updatedAt(), row.kind(), row.mlflowRunId(), params(row.paramsJson()));
+    }
+
+    private Map<String, String> params(String paramsJson) {
+        if (paramsJson == null) {
+            return Map.of();
+        }
+        Map<String, String> params = new java.util.TreeMap<>();
+        json.readTree(paramsJson).properties().forEach(e -> params.put(e.getKey(), e.getValue().asString()));
+        return params;
     }
 }
