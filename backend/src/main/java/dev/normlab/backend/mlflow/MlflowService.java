@@ -502,7 +502,7 @@ class MlflowService {
                 .orElseThrow(() -> MlflowException.notFound("No Experiment with id=" + experimentId + " exists"));
     }
 
-    /** The project of a project-scoped base URI ({@code /mlflow/p/{project}/…}): team/project, id or unique name. */
+    /** The project of a project-scoped base URI ({@code /mlflow/p/{project}/…}): its id, or its name when unique among the caller's teams. */
     private ProjectView scoped(Caller caller, String scope) {
         List<ProjectView> mine = projects.viewsOf(caller.teamIds());
         List<ProjectView> matches = mine.stream().filter(p -> scope.equals(p.team() + "/" + p.name())).toList();
