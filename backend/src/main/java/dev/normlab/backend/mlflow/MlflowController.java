@@ -2,6 +2,7 @@ package dev.normlab.backend.mlflow;
 
 import dev.normlab.backend.team.Caller;
 import java.util.List;
+import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -15,15 +16,17 @@ import tools.jackson.databind.json.JsonMapper;
  * MLflow REST API 2.0, the subset MLflow's fluent API, Lightning's MLFlowLogger, HuggingFace's MLflowCallback and
  * scripts call. MLflow clients append {@code /api/2.0/mlflow/…} to the tracking URI, so
  * {@code MLFLOW_TRACKING_URI=http://host:8080/mlflow} lands on the first base and
- * {@code http://host:8080/mlflow/p/{project}} on the project-scoped one, where experiment "0" is that project.
+ * {@code http://host:8080/mlflow/p/{project}} or {@code …/p/{team}/{project}} on the project-scoped ones, where
+ * experiment "0" is that project.
  * Bodies are read here, not bound, so that protobuf JSON (int64 as strings, "NaN" doubles, unknown fields) parses.
  */
 @RestController
-@RequestMapping({MlflowController.BASE, MlflowController.PROJECT_BASE})
+@RequestMapping({MlflowController.BASE, MlflowController.PROJECT_BASE, MlflowController.TEAM_PROJECT_BASE})
 class MlflowController {
 
     static final String BASE = "/mlflow/api/2.0/mlflow";
     static final String PROJECT_BASE = "/mlflow/p/{project}/api/2.0/mlflow";
+    static final String TEAM_PROJECT_BASE = "/mlflow/p/{team}/{project}/api/2.0/mlflow";
 
     private static final MlflowModel.Empty EMPTY = new MlflowModel.Empty();
 
@@ -43,9 +46,9 @@ class MlflowController {
     }
 
     @GetMapping("/experiments/get")
-    MlflowModel.ExperimentResponse getExperiment(@PathVariable(required = false) String project,
+    MlflowModel.ExperimentResponse getExperiment(@PathVariable Map<String, String> path,
             @RequestParam(name = "experiment_id", required = false) String experimentId, Caller caller) {
-        return new MlflowModel.ExperimentResponse(mlflow.getExperiment(caller, project, experimentId));
+        return new MlflowModel.ExperimentResponse(mlflow.getExperiment(caller, scope(path), experimentId));
     }
 
     @GetMapping("/experiments/get-by-name")
@@ -60,33 +63,33 @@ class MlflowController {
     }
 
     @PostMapping("/experiments/update")
-    MlflowModel.Empty updateExperiment(@PathVariable(required = false) String project, @RequestBody(required = false) byte[] body,
+    MlflowModel.Empty updateExperiment(@PathVariable Map<String, String> path, @RequestBody(required = false) byte[] body,
             Caller caller) {
         MlflowBody b = body(body);
-        mlflow.updateExperiment(caller, project, b.required("experiment_id"), b.required("new_name"));
+        mlflow.updateExperiment(caller, scope(path), b.required("experiment_id"), b.required("new_name"));
         return EMPTY;
     }
 
     @PostMapping("/experiments/delete")
-    MlflowModel.Empty deleteExperiment(@PathVariable(required = false) String project, @RequestBody(required = false) byte[] body,
+    MlflowModel.Empty deleteExperiment(@PathVariable Map<String, String> path, @RequestBody(required = false) byte[] body,
             Caller caller) {
-        mlflow.setExperimentDeleted(caller, project, body(body).required("experiment_id"), true);
+        mlflow.setExperimentDeleted(caller, scope(path), body(body).required("experiment_id"), true);
         return EMPTY;
     }
 
     @PostMapping("/experiments/restore")
-    MlflowModel.Empty restoreExperiment(@PathVariable(required = false) String project, @RequestBody(required = false) byte[] body,
+    MlflowModel.Empty restoreExperiment(@PathVariable Map<String, String> path, @RequestBody(required = false) byte[] body,
             Caller caller) {
-        mlflow.setExperimentDeleted(caller, project, body(body).required("experiment_id"), false);
+        mlflow.setExperimentDeleted(caller, scope(path), body(body).required("experiment_id"), false);
         return EMPTY;
     }
 
     // ---- runs
 
     @PostMapping("/runs/create")
-    MlflowModel.RunResponse createRun(@PathVariable(required = false) String project, @RequestBody(required = false) byte[] body,
+    MlflowModel.RunResponse createRun(@PathVariable Map<String, String> path, @RequestBody(required = false) byte[] body,
             Caller caller) {
-        return new MlflowModel.RunResponse(mlflow.createRun(caller, project, body(body)));
+        return new MlflowModel.RunResponse(mlflow.createRun(caller, scope(path), body(body)));
     }
 
     @GetMapping("/runs/get")
@@ -153,9 +156,9 @@ class MlflowController {
     }
 
     @PostMapping("/runs/search")
-    MlflowModel.RunsPage searchRuns(@PathVariable(required = false) String project, @RequestBody(required = false) byte[] body,
+    MlflowModel.RunsPage searchRuns(@PathVariable Map<String, String> path, @RequestBody(required = false) byte[] body,
             Caller caller) {
-        return mlflow.searchRuns(caller, project, body(body));
+        return mlflow.searchRuns(caller, scope(path), body(body));
     }
 
     // ---- metrics
@@ -168,6 +171,12 @@ class MlflowController {
             @RequestParam(name = "page_token", required = false) String pageToken,
             @RequestParam(name = "max_results", required = false) Long maxResults, Caller caller) {
         return mlflow.history(caller, runId != null && !runId.isEmpty() ? runId : runUuid, key, pageToken, maxResults);
+    }
+
+    /** The project of a project-scoped base: {@code {project}} (id or unique name) or {@code {team}/{project}}. */
+    private static String scope(Map<String, String> path) {
+        String project = path.get("project");
+        return project == null ? null : path.containsKey("team") ? path.get("team") + "/" + project : project;
     }
 
     private MlflowBody body(byte[] body) {

@@ -184,6 +184,12 @@ class MlflowApiTest {
         assertThat(scopedZero.body().path("experiment").path("experiment_id").asString()).isEqualTo(Long.toString(team.projectId()));
         String scopedRun = scoped.post("runs/create", "{\"experiment_id\": \"0\"}").body().path("run").path("info").path("run_id").asString();
         assertThat(client.getRun(scopedRun).getInfo().getExperimentId()).isEqualTo(Long.toString(team.projectId()));
+        // team/project in the URI
+        MlflowHttp teamScoped = new MlflowHttp(base() + "/p/" + team.name() + "/" + team.name(), team.bearer());
+        assertThat(teamScoped.get("experiments/get", "experiment_id", "0").body().path("experiment").path("experiment_id").asString())
+                .isEqualTo(Long.toString(team.projectId()));
+        assertThat(new MlflowHttp(base() + "/p/" + team.name() + "/nope", team.bearer()).get("experiments/get", "experiment_id", "0")
+                .errorCode()).isEqualTo("RESOURCE_DOES_NOT_EXIST");
         // the official client with a project-scoped tracking URI
         MlflowClient scopedClient = new MlflowClient(new BasicMlflowHostCreds(base() + "/p/" + team.projectId(),
                 team.bearer().substring(7)));

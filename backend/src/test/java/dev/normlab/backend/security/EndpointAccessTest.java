@@ -224,7 +224,7 @@ class EndpointAccessTest {
     }
 
     /**
-     * The MLflow API under both bases (plain and project-scoped with team A's project). Bodies may hold {run}: a fresh
+     * The MLflow API under its three bases (plain, and scoped to team A's project by id and by team/project). Bodies may hold {run}: a fresh
      * tracked run of team A (with tag "k"), and {unique}: a fresh name.
      */
     private void mlflowRows() {
@@ -232,8 +232,8 @@ class EndpointAccessTest {
         Map<Who, Integer> read = teamARunRead();
         Map<Who, Integer> write = expect(403, 403, 200, 404, 404, 403);
         Map<Who, Integer> ownerWrite = expect(403, 403, 403, 404, 404, 403);
-        for (String base : List.of("/mlflow/api/2.0/mlflow", "/mlflow/p/{project}/api/2.0/mlflow")) {
-            String at = base.replace("{project}", p);
+        for (String base : List.of("/mlflow/api/2.0/mlflow", "/mlflow/p/{project}/api/2.0/mlflow", "/mlflow/p/{team}/{project}/api/2.0/mlflow")) {
+            String at = base.replace("{team}", teamA.name()).replace("{project}", base.contains("{team}") ? teamA.name() : p);
             row("POST", base + "/experiments/create", () -> at + "/experiments/create", "{\"name\": \"{unique}\"}",
                     expect(403, 403, 200, 200, 200, 403));
             row("GET", base + "/experiments/get", () -> at + "/experiments/get?experiment_id=" + p, null, read);
