@@ -147,7 +147,7 @@ final class RunsCommand {
                         optimizer(run), number(run.path("finalLoss")), run.path("createdAt").asString(""));
             }
             table.print(out());
-            out().println("page " + page.path("page").asInt() + " of " + Math.max(1, page.path("totalPages").asInt()) + ", "
+            out().println("page " + (page.path("page").asInt() + 1) + " of " + Math.max(1, page.path("totalPages").asInt()) + ", "
                     + page.path("totalItems").asLong() + " runs");
             out().flush();
             return ExitCodes.OK;
