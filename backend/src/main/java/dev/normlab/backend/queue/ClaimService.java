@@ -66,6 +66,11 @@ public class ClaimService implements SmartLifecycle {
         return waiter.result();
     }
 
+    /** A claim that could not be answered (the request had ended): the run goes back, no retry spent. */
+    void handBack(Assignment assignment) {
+        queue.unclaim(assignment);
+    }
+
     private Optional<Assignment> tryClaim(Worker worker, ClaimRequest request) {
         Optional<Assignment> claimed = queue.claimOnce(worker, request.deviceKind(), request.deviceMemoryBytes());
         claimed.ifPresent(run -> workers.working(worker.tokenId(), worker.name(), run.runId()));
@@ -99,7 +104,10 @@ public class ClaimService implements SmartLifecycle {
                 Optional<Assignment> claimed = tryClaim(waiter.worker(), waiter.request());
                 if (claimed.isPresent() || System.nanoTime() - waiter.deadline() >= 0) {
                     it.remove();
-                    waiter.result().complete(claimed);
+                    if (!waiter.result().complete(claimed)) {
+                        // the worker's request went away (disconnect, timeout) while the claim ran: hand it back
+                        claimed.ifPresent(queue::unclaim);
+                    }
                 } else {
                     nearest = Math.min(nearest, waiter.deadline());
                 }

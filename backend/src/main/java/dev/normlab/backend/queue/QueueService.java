@@ -128,9 +128,26 @@ public class QueueService implements LeaseFence {
         history.recordWorker(runId, "checkpointed", "step " + step);
     }
 
-    /** Collects expired leases; returns how many runs it moved. */
+    /** A claim whose request was gone before it could be answered: the run goes back, no retry spent. */
+    @Transactional
+    public void unclaim(Assignment assignment) {
+        if (queue.unclaim(assignment.runId(), assignment.attempt())) {
+            history.record(assignment.runId(), "unclaimed", RunHistory.Actor.SYSTEM,
+                    "attempt " + assignment.attempt() + ": the worker's request was gone before the answer");
+            events.publishEvent(new RunStateChanged(assignment.runId(), RunStatus.QUEUED.name(), assignment.attempt()));
+        }
+    }
+
+    /** Collects expired leases and unconfirmed claims; returns how many runs it moved. */
     @Transactional
     public int reapExpiredLeases() {
+        List<QueueRepository.Reaped> unconfirmed = queue.reapUnconfirmed();
+        for (QueueRepository.Reaped run : unconfirmed) {
+            events.publishEvent(new RunStateChanged(run.id(), run.status(), run.attempt()));
+            history.record(run.id(), "claim-unconfirmed", RunHistory.Actor.SYSTEM,
+                    "attempt " + run.attempt() + ": no heartbeat confirmed the claim → QUEUED, no retry spent");
+            log.warn("run {} attempt {}: the claim was never confirmed (worker gone); back in the queue", run.id(), run.attempt());
+        }
         List<QueueRepository.Reaped> reaped = queue.reapExpired();
         for (QueueRepository.Reaped run : reaped) {
             events.publishEvent(new RunStateChanged(run.id(), run.status(), run.attempt()));
@@ -138,7 +155,7 @@ public class QueueService implements LeaseFence {
                     "attempt " + run.attempt() + ": no heartbeat within the lease → " + run.status());
             log.warn("run {} attempt {} lost its lease: now {}", run.id(), run.attempt(), run.status());
         }
-        return reaped.size();
+        return unconfirmed.size() + reaped.size();
     }
 
     /** 404 when the token may not touch the run's team at all (ids do not leak), else 409: the lease is gone. */

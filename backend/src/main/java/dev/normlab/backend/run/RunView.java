@@ -18,6 +18,7 @@ import java.util.List;
  * @param summary what the worker reported at the end (measured memory included)
  * @param memory the analytic estimate for the run's model and optimizer
  * @param submittedBy the user who submitted (or cloned) it
+ * @param waitingReason why a QUEUED run no worker can take waits (too big, no worker of its device or team)
  * @param kind TRAINED (a spec, queued, run by a worker) or TRACKED (logged through the MLflow API: no spec, memory,
  *     summary or queue fields)
  * @param mlflowRunId a tracked run's MLflow run id (32 hex), null for trained runs
@@ -47,6 +48,7 @@ public record RunView(
         MemoryView memory,
         RunSpec spec,
         String submittedBy,
+        String waitingReason,
         OffsetDateTime createdAt,
         OffsetDateTime startedAt,
         OffsetDateTime finishedAt,

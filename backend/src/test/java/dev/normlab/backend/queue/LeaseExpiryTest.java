@@ -57,7 +57,8 @@ class LeaseExpiryTest {
         for (int attempt = 1; attempt <= 3; attempt++) {
             assertThat(WorkerClient.runIdOf(worker.claim("cpu", 1L << 40, 5))).isEqualTo(id);
             assertThat(row(id)).containsEntry("attempt", attempt).containsEntry("status", "RUNNING");
-            // the worker dies: no heartbeat
+            assertThat(worker.heartbeat(id, attempt)).hasStatusOk(); // the claim is confirmed
+            // the worker dies: no more heartbeats
             awaitStatus(id, attempt < 3 ? "QUEUED" : "FAILED");
             assertThat(row(id)).containsEntry("infra_failures", attempt);
             assertThat((String) row(id).get("error")).contains("lease of attempt " + attempt + " on worker test-worker expired");
@@ -87,9 +88,11 @@ class LeaseExpiryTest {
         long id = Fixtures.idOf(mvc.post().uri("/api/v1/runs").header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer())
                 .contentType(MediaType.APPLICATION_JSON).content(Fixtures.SPEC).exchange());
         assertThat(WorkerClient.runIdOf(worker.claim("cpu", 1L << 40, 5))).isEqualTo(id);
+        assertThat(worker.heartbeat(id, 1)).hasStatusOk();
         assertThat(worker.checkpoint(id, 1, 5, "/ckpt/5")).hasStatus(HttpStatus.NO_CONTENT);
         awaitStatus(id, "QUEUED");                                                     // the worker went silent
         assertThat(WorkerClient.runIdOf(worker.claim("cpu", 1L << 40, 5))).isEqualTo(id);
+        assertThat(worker.heartbeat(id, 2)).hasStatusOk();
         assertThat(mvc.post().uri("/api/v1/runs/" + id + "/cancel").header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer()))
                 .hasStatusOk();
         assertThat(worker.finish(id, 2, "\"status\": \"CANCELLED\"")).hasStatusOk();

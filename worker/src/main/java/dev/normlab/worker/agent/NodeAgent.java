@@ -157,7 +157,7 @@ public final class NodeAgent {
     private AttemptEnding execute(Assignment assignment) {
         try {
             return new RunAttempt(client, trainer, assignment, workDir, new AttemptSignals(shutdown),
-                    EndCallRetry.standard()).execute();
+                    EndCallRetry.standard(), capabilities.deviceMemoryBytes()).execute();
         } catch (RuntimeException e) {
             // the run's lease runs out and the backend requeues it; this worker goes on with the next one
             log.error("run {}: the attempt could not be ended cleanly", assignment.runId(), e);

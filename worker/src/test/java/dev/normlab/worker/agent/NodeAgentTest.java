@@ -245,6 +245,22 @@ class NodeAgentTest {
     }
 
     @Test
+    void aRunBiggerThanTheWorkerIsRefusedAsOomBeforeTraining() {
+        CurveTrainer trainer = new CurveTrainer(20, 0);
+        String huge = """
+                {"runId": 7, "attempt": 3, "leaseSeconds": 4, "resumeFrom": null,
+                 "spec": {"project": "default", "optimizer": {"name": "sgd"}, "steps": 2, "seqLen": 1024, "batchSize": 4096}}""";
+        try (FakeBackend backend = new FakeBackend(backend(huge, call -> beat(false)))) {
+            assertThat(agent(backend, trainer).run(true)).isEqualTo(AttemptEnding.FAILED);
+
+            JsonNode finish = backend.calls("/finish").get(0).body();
+            assertThat(finish.path("failure").asString()).isEqualTo("OOM");
+            assertThat(finish.path("error").asString()).contains("this worker has 8.00 GiB").contains("refused before training");
+            assertThat(trainer.options.get()).as("the trainer never started").isNull();
+        }
+    }
+
+    @Test
     void otherExceptionsAreCodeFailuresWithTheTopOfTheStack() {
         RunTrainer trainer = failing(new IllegalStateException("shape mismatch (2, 3) vs (3, 2)"));
         try (FakeBackend backend = new FakeBackend(backend(assignment("null"), call -> beat(false)))) {
