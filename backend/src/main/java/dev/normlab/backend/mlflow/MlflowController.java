@@ -1,6 +1,7 @@
 package dev.normlab.backend.mlflow;
 
 import dev.normlab.backend.team.Caller;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Bodies are read here, not bound, so that protobuf JSON (int64 as strings, "NaN" doubles, unknown fields) parses.
  */
 @RestController
+@Hidden // MLflow's own REST reference documents it (docs/api.md lists the subset); kept out of NormLab's OpenAPI document
 @RequestMapping({MlflowController.BASE, MlflowController.PROJECT_BASE, MlflowController.TEAM_PROJECT_BASE})
 class MlflowController {
 

@@ -1,5 +1,6 @@
 package dev.normlab.backend.mlflow;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -7,6 +8,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** Any other path under /mlflow (artifacts, model registry, traces): MLflow's ENDPOINT_NOT_FOUND, not an HTML 404. */
 @RestController
+@Hidden
 class MlflowFallback {
 
     @RequestMapping("/mlflow/**")
