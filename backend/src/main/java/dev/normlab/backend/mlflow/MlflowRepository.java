@@ -90,6 +90,11 @@ class MlflowRepository {
                 .param("end", endTime == null ? null : Timestamp.from(endTime)).param("name", name).update();
     }
 
+    /** The optimizer a tracked run names in its params, for the runs list's optimizer filter. */
+    void setOptimizer(long id, String optimizer) {
+        jdbc.sql("update runs set optimizer = ? where id = ?").params(optimizer, id).update();
+    }
+
     void rename(long id, String name) {
         jdbc.sql("update runs set name = ?, updated_at = now() where id = ?").params(name, id).update();
     }

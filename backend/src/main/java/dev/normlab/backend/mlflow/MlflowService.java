@@ -1,5 +1,6 @@
 package dev.normlab.backend.mlflow;
 
+import dev.normlab.api.memory.OptimizerKind;
 import dev.normlab.api.worker.MetricPoint;
 import dev.normlab.backend.metric.MetricIngestService;
 import dev.normlab.backend.run.RunHistory;
@@ -309,6 +310,7 @@ class MlflowService {
                 }
             }
         }
+        optimizerOf(params).ifPresent(optimizer -> runs.setOptimizer(run.id(), optimizer));
         if (!tags.keys.isEmpty()) {
             runs.upsertTags(run.id(), tags.keys, tags.values);
         }
@@ -383,6 +385,26 @@ class MlflowService {
         } else {
             runs.touch(run.id());
         }
+    }
+
+    /**
+     * The NormLab optimizer a param names ({@code optimizer}, or HuggingFace's {@code optim} such as "adamw_torch"), so
+     * {@code GET /api/v1/runs?optimizer=adamw} finds a PyTorch AdamW baseline beside NormLab's AdamW runs.
+     */
+    static Optional<String> optimizerOf(Map<String, String> params) {
+        for (String key : new String[] {"optimizer", "optim"}) {
+            String value = params.get(key);
+            if (value == null) {
+                continue;
+            }
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            Optional<String> kind = OptimizerKind.byId(v).map(OptimizerKind::id)
+                    .or(() -> OptimizerKind.ids().stream().filter(id -> v.startsWith(id + "_")).findFirst());
+            if (kind.isPresent()) {
+                return kind;
+            }
+        }
+        return Optional.empty();
     }
 
     private MetricPoint point(MlflowBody m, long startMillis, long now) {

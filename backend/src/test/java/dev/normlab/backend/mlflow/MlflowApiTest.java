@@ -471,6 +471,9 @@ class MlflowApiTest {
             }
         });
         assertThat(kinds).containsExactlyInAnyOrder("TRACKED", "TRAINED");
+        // its "optimizer" param makes it an AdamW run for the runs list's filter
+        JsonNode adamw = userGet(team.bearer(), "/api/v1/runs?optimizer=adamw&project=" + team.projectId()).body();
+        assertThat(adamw.path("items").findValues("id")).extracting(JsonNode::asLong).contains(tracked).doesNotContain(trained);
 
         JsonNode compare = userGet(team.bearer(), "/api/v1/compare?key=train_loss&runs=" + trained + "," + tracked).body();
         assertThat(compare.path("series")).hasSize(2);
@@ -482,6 +485,39 @@ class MlflowApiTest {
                 .isEqualTo("tracked");
         // never in the queue: a tracked run cannot be QUEUED (and the claim above took the trained run)
         assertThat(jdbc.sql("select count(*) from runs where kind = 'TRACKED' and status = 'QUEUED'").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aTrackedRunStreamsItsStateAndMetricsOverServerSentEvents() throws Exception {
+        String runId = newRun(Long.toString(team.projectId()));
+        long id = jdbc.sql("select id from runs where mlflow_run_id = ?").param(runId).query(Long.class).single();
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        HttpResponse<java.util.stream.Stream<String>> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/v1/runs/" + id + "/events"))
+                .header("Authorization", team.bearer()).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        Thread reader = new Thread(() -> stream.body().forEach(lines::add));
+        reader.start();
+        awaitLine(lines, "\"status\":\"RUNNING\"");
+        client.logMetric(runId, "val loss", 0.5, System.currentTimeMillis(), 1);
+        awaitLine(lines, "\"key\":\"val loss\"");
+        client.setTerminated(runId, Service.RunStatus.FINISHED);
+        awaitLine(lines, "\"status\":\"SUCCEEDED\"");
+        reader.join(10_000);
+        assertThat(reader.isAlive()).as("the stream ends after a terminal state").isFalse();
+    }
+
+    private static void awaitLine(List<String> lines, String fragment) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            synchronized (lines) {
+                if (lines.stream().anyMatch(l -> l.contains(fragment))) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no event line with " + fragment + " in " + lines);
     }
 
     @Test
