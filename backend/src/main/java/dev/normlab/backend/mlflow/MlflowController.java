@@ -37,7 +37,7 @@ class MlflowController {
 
     MlflowController(MlflowService mlflow, JsonMapper json) {
         this.mlflow = mlflow;
-        this.json = json;
+        this.json = MlflowBody.lenient(json);
     }
 
     // ---- experiments
