@@ -22,11 +22,14 @@ final class ExitCodes {
 
     static final String FOOTER = """
 
-            Exit codes: 0 ok (a waited-for run SUCCEEDED), 1 the run FAILED, 2 usage error, 3 the run was CANCELLED,
-              4 refused by the backend (invalid, not found, conflict), 5 authentication or permission,
+            Exit codes: 0 ok (a waited-for run SUCCEEDED), 1 the run FAILED,
+              2 usage error, 3 the run was CANCELLED, 4 refused by the backend
+              (invalid, not found, conflict), 5 authentication or permission,
               6 backend unreachable or failing, 7 wait timed out.
-            Connection: --url, else $NORMLAB_URL, else http://localhost:8080; --token, else $NORMLAB_TOKEN, else the
-              file --token-file, else $NORMLAB_HOME/admin-token (NORMLAB_HOME defaults to ~/.normlab).""";
+            Connection: --url, else $NORMLAB_URL, else http://localhost:8080;
+              --token, else $NORMLAB_TOKEN, else the file --token-file, else
+              $NORMLAB_HOME/admin-token (NORMLAB_HOME defaults to ~/.normlab).
+            """;
 
     private ExitCodes() {
     }

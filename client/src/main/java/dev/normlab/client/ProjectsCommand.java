@@ -9,14 +9,14 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
-@Command(name = "projects", description = "Your teams' projects.", subcommands = ProjectsCommand.List.class,
+@Command(name = "projects", mixinStandardHelpOptions = true, description = "Your teams' projects.", subcommands = ProjectsCommand.List.class,
         footer = ExitCodes.FOOTER)
 final class ProjectsCommand {
 
     @ParentCommand
     NormLabCli cli;
 
-    @Command(name = "list", description = "List your teams' projects.", footer = ExitCodes.FOOTER)
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List your teams' projects.", footer = ExitCodes.FOOTER)
     static final class List implements Callable<Integer> {
 
         @ParentCommand

@@ -22,7 +22,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-@Command(name = "runs", description = "Submit, list, follow, cancel and compare runs.",
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Submit, list, follow, cancel and compare runs.",
         subcommands = {RunsCommand.Submit.class, RunsCommand.List.class, RunsCommand.Get.class, RunsCommand.Wait.class,
                 RunsCommand.Cancel.class, RunsCommand.Metrics.class, RunsCommand.Compare.class},
         footer = ExitCodes.FOOTER)
@@ -56,7 +56,7 @@ final class RunsCommand {
         }
     }
 
-    @Command(name = "submit", description = "Queue a run spec (JSON). A spec naming no project goes to --project or 'default'.",
+    @Command(name = "submit", mixinStandardHelpOptions = true, description = "Queue a run spec (JSON). A spec naming no project goes to --project or 'default'.",
             footer = ExitCodes.FOOTER)
     static final class Submit extends Base {
         @Parameters(paramLabel = "SPEC.json", description = "the run spec (see examples/demo-run.json)")
@@ -105,7 +105,7 @@ final class RunsCommand {
         }
     }
 
-    @Command(name = "list", description = "List runs of your teams, newest first.", footer = ExitCodes.FOOTER)
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs of your teams, newest first.", footer = ExitCodes.FOOTER)
     static final class List extends Base {
         @Option(names = "--project", description = "project id or name")
         String project;
@@ -154,7 +154,7 @@ final class RunsCommand {
         }
     }
 
-    @Command(name = "get", description = "One run: state, where it runs, its latest metric values.", footer = ExitCodes.FOOTER)
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "One run: state, where it runs, its latest metric values.", footer = ExitCodes.FOOTER)
     static final class Get extends Base {
         @Parameters(paramLabel = "ID", description = "run id")
         long id;
@@ -205,7 +205,7 @@ final class RunsCommand {
         }
     }
 
-    @Command(name = "wait", description = {"Wait until the run ends, printing each change of state.",
+    @Command(name = "wait", mixinStandardHelpOptions = true, description = {"Wait until the run ends, printing each change of state.",
             "Exit code: 0 SUCCEEDED, 1 FAILED, 3 CANCELLED, 7 timeout."}, footer = ExitCodes.FOOTER)
     static final class Wait extends Base {
         @Parameters(paramLabel = "ID", description = "run id")
@@ -265,7 +265,7 @@ final class RunsCommand {
         }
     }
 
-    @Command(name = "cancel", description = "Cancel a run: a queued one at once, a running one at its worker's next heartbeat.",
+    @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a run: a queued one at once, a running one at its worker's next heartbeat.",
             footer = ExitCodes.FOOTER)
     static final class Cancel extends Base {
         @Parameters(paramLabel = "ID", description = "run id")
@@ -284,7 +284,7 @@ final class RunsCommand {
 
     enum Format { csv, json, table }
 
-    @Command(name = "metrics", description = "A run's metric history (raw up to --max-points, else min/max/last per bucket).",
+    @Command(name = "metrics", mixinStandardHelpOptions = true, description = "A run's metric history (raw up to --max-points, else min/max/last per bucket).",
             footer = ExitCodes.FOOTER)
     static final class Metrics extends Base {
         @Parameters(paramLabel = "ID", description = "run id")
@@ -307,7 +307,7 @@ final class RunsCommand {
         }
     }
 
-    @Command(name = "compare", description = "Runs side by side on one metric (trained and MLflow-tracked alike).",
+    @Command(name = "compare", mixinStandardHelpOptions = true, description = "Runs side by side on one metric (trained and MLflow-tracked alike).",
             footer = ExitCodes.FOOTER)
     static final class Compare extends Base {
         @Parameters(paramLabel = "ID", arity = "1..50", description = "run ids")

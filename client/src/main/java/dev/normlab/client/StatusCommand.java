@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
 /** The backend's health and the caller's runs per status. */
-@Command(name = "status", description = "Backend health and your teams' runs per status.", footer = ExitCodes.FOOTER)
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Backend health and your teams' runs per status.", footer = ExitCodes.FOOTER)
 final class StatusCommand implements Callable<Integer> {
 
     static final String[] STATUSES = {"QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"};

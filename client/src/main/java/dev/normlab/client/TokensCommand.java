@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-@Command(name = "tokens", description = "API tokens.", subcommands = TokensCommand.Create.class, footer = ExitCodes.FOOTER)
+@Command(name = "tokens", mixinStandardHelpOptions = true, description = "API tokens.", subcommands = TokensCommand.Create.class, footer = ExitCodes.FOOTER)
 final class TokensCommand {
 
     @ParentCommand
@@ -19,7 +19,7 @@ final class TokensCommand {
 
     enum Kind { USER, WORKER }
 
-    @Command(name = "create", description = {"Create an API token; its secret is printed once.",
+    @Command(name = "create", mixinStandardHelpOptions = true, description = {"Create an API token; its secret is printed once.",
             "With --quiet only the secret is printed (for scripts: TOKEN=$(normlab tokens create laptop -q))."},
             footer = ExitCodes.FOOTER)
     static final class Create implements Callable<Integer> {
