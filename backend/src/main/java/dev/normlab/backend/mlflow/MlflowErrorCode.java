@@ -24,7 +24,8 @@ enum MlflowErrorCode {
     /** The code for a NormLab failure of this status (another feature's exception thrown under the MLflow API). */
     static MlflowErrorCode forStatus(int status) {
         return switch (status) {
-            case 400, 409, 413, 415 -> status == 409 ? INVALID_STATE : INVALID_PARAMETER_VALUE;
+            case 409 -> INVALID_STATE;
+            case 400, 413, 415 -> INVALID_PARAMETER_VALUE;
             case 401 -> UNAUTHENTICATED;
             case 403 -> PERMISSION_DENIED;
             case 404 -> RESOURCE_DOES_NOT_EXIST;

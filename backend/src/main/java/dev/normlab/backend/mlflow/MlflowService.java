@@ -356,7 +356,7 @@ class MlflowService {
         List<SearchFilter.Order> orders = body.strings("order_by").stream().map(SearchFilter.Order::parse).toList();
         int max = maxResults(body.longValue("max_results"), DEFAULT_SEARCH_RESULTS, MAX_SEARCH_RESULTS);
         int offset = offset(body.string("page_token"));
-        List<MlflowRepository.Tracked> found = runs.search(projectIds, runViewType(body.string("run_view_type")), filter, orders,
+        List<MlflowRepository.Tracked> found = runs.search(projectIds, viewType(body.string("run_view_type")), filter, orders,
                 offset, max + 1);
         boolean more = found.size() > max;
         List<MlflowRepository.Tracked> page = more ? found.subList(0, max) : found;
@@ -620,10 +620,6 @@ class MlflowService {
             case "ALL", "3" -> "ALL";
             default -> throw MlflowException.invalid("Invalid view_type '" + viewType + "': ACTIVE_ONLY, DELETED_ONLY or ALL");
         };
-    }
-
-    private static String runViewType(String viewType) {
-        return viewType(viewType);
     }
 
     private static int maxResults(Long requested, int defaultValue, int limit) {

@@ -58,15 +58,6 @@ class MlflowLogBatchBench {
     private final StringBuilder report = new StringBuilder();
     private Fixtures.Team team;
 
-    /** Bodies per writer and batch, built before the clock starts. */
-    private interface Body {
-        String of(int writer, int batch, String run);
-    }
-
-    private record Path2(String label, String[] runs, String bearer, java.util.function.Function<String, String> uri, Body body,
-            int status) {
-    }
-
     private String[] trackedRuns() throws Exception {
         team = fixtures.newTeam("mlbench");
         String[] runs = new String[WRITERS];
