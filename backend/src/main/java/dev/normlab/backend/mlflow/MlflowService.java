@@ -198,7 +198,7 @@ class MlflowService {
             runs.upsertTags(id, tags.keys, tags.values);
         }
         history.record(id, "tracked", RunHistory.Actor.of(caller), "MLflow run " + mlflowRunId + " in " + project.team() + "/" + project.name());
-        events.publishEvent(new RunStateChanged(id, RunStatus.RUNNING.name(), 0));
+        events.publishEvent(new RunStateChanged(id, RunStatus.RUNNING, 0));
         return run(runs.get(id));
     }
 
@@ -227,7 +227,7 @@ class MlflowService {
             if (next.normlab != run.status()) {
                 history.record(run.id(), next.normlab.isTerminal() ? "finished" : "resumed", RunHistory.Actor.of(caller),
                         "MLflow status " + next.name());
-                events.publishEvent(new RunStateChanged(run.id(), next.normlab.name(), run.attempt()));
+                events.publishEvent(new RunStateChanged(run.id(), next.normlab, run.attempt()));
             }
         } else if (name != null && !name.isBlank()) {
             runs.rename(run.id(), name);
@@ -371,7 +371,7 @@ class MlflowService {
         List<MlflowRepository.Lost> lost = runs.markLost(properties.lostAfter(), error);
         for (MlflowRepository.Lost run : lost) {
             history.record(run.id(), "lost", RunHistory.Actor.SYSTEM, "no MLflow call for " + properties.lostAfter().toMinutes() + " min");
-            events.publishEvent(new RunStateChanged(run.id(), RunStatus.FAILED.name(), run.attempt()));
+            events.publishEvent(new RunStateChanged(run.id(), RunStatus.FAILED, run.attempt()));
         }
         return lost.size();
     }
@@ -381,7 +381,7 @@ class MlflowService {
     private void logged(Caller caller, MlflowRepository.Tracked run) {
         if (run.lostAt() != null && runs.revive(run.id())) {
             history.record(run.id(), "revived", RunHistory.Actor.of(caller), "logged again after it was marked lost");
-            events.publishEvent(new RunStateChanged(run.id(), RunStatus.RUNNING.name(), run.attempt()));
+            events.publishEvent(new RunStateChanged(run.id(), RunStatus.RUNNING, run.attempt()));
         } else {
             runs.touch(run.id());
         }
