@@ -218,7 +218,8 @@ public class RunService {
             matches = mine.stream().filter(p -> ref.equals(p.name()) || ref.equals(Long.toString(p.id()))).toList();
         }
         if (matches.size() > 1) {
-            throw new InvalidRequestException("project", "'" + ref + "' exists in several of your teams: write team/project");
+            throw new InvalidRequestException("project", "'" + ref + "' exists in several of your teams: write team/project, one of "
+                    + matches.stream().map(p -> p.team() + "/" + p.name()).sorted().toList());
         }
         return matches.stream().findFirst().orElseThrow(() -> new InvalidRequestException("project",
                 "no project '" + ref + "' in your teams (create it with POST /api/v1/projects)"));
