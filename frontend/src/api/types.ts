@@ -1,0 +1,80 @@
+/**
+ * The API's shapes, from the backend's own OpenAPI document (schema.d.ts, `npm run api:refresh`).
+ * Fields the backend is adding (accounts, history, workers, queue order) are declared here as optional
+ * until the committed document has them, so an older backend degrades instead of breaking the page.
+ */
+import type { components } from './schema';
+
+/**
+ * springdoc marks no record component as required, so every generated field is optional; the backend
+ * always writes them (null where the docs say so). Required here, nullable where the API says so.
+ */
+type DeepRequired<T> = T extends (infer U)[] ? DeepRequired<U>[] : T extends object ? { [K in keyof T]-?: DeepRequired<NonNullable<T[K]>> } : T;
+type S = DeepRequired<components['schemas']>;
+
+export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+export const RUN_STATUSES: RunStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
+export const ENDED: ReadonlySet<RunStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+export type RunSpec = S['RunSpec'];
+export type MemoryView = S['MemoryView'];
+export type GroupMemory = S['GroupMemory'];
+export type RunSummary = S['RunSummary'];
+export type ProjectView = S['ProjectView'];
+/** A raw point has bucket null (the schema cannot say so). */
+export type SeriesPoint = Omit<S['SeriesPoint'], 'bucket'> & { bucket: number | null };
+export type MetricSeries = Omit<S['MetricSeries'], 'points'> & { points: SeriesPoint[] };
+export type MetricHistory = Omit<S['MetricHistory'], 'series'> & { series: MetricSeries[] };
+export type MemoryComparison = S['Comparison'];
+
+type Nullable<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] | null };
+
+export type Run = Omit<
+  Nullable<S['RunView'], 'notes' | 'workerName' | 'leaseUntil' | 'notBefore' | 'checkpoint' | 'error' | 'finalLoss' | 'summary' | 'memory' | 'startedAt' | 'finishedAt'>,
+  'status'
+> & {
+  status: RunStatus;
+  submittedBy?: string | null;
+  waitingReason?: string | null;
+};
+
+export interface RunPage {
+  items: Run[];
+  page: number;
+  size: number;
+  totalItems: number;
+  totalPages: number;
+}
+
+export type TeamRole = 'OWNER' | 'MEMBER' | 'VIEWER';
+
+export interface Me {
+  id: number;
+  username: string;
+  admin: boolean;
+  teams: { id: number; name: string; role: TeamRole }[];
+}
+
+export interface HistoryEntry {
+  at: string;
+  event: string;
+  actor: { kind: 'USER' | 'WORKER' | 'SYSTEM'; name: string | null };
+  detail: string | null;
+}
+
+export interface Worker {
+  name: string;
+  deviceKind: string;
+  deviceMemoryBytes: number | null;
+  team: string | null;
+  currentRunId: number | null;
+  lastSeenAt: string;
+  engine: Record<string, unknown> | null;
+}
+
+export type XAxis = 'step' | 'tokens' | 'seconds';
+
+export const OPTIMIZERS = ['adamw', 'sgd', 'sinkgd', 'swan'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+export const PRESETS = ['nano', 'micro', 'llama-60m', 'llama-130m', 'llama-350m', 'llama-1b', 'llama-7b'] as const;
+export const DTYPES = ['fp32', 'bf16'] as const;
