@@ -1,6 +1,7 @@
 package dev.normlab.backend.metric;
 
 import dev.normlab.api.worker.MetricBatch;
+import dev.normlab.backend.team.Caller;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -38,8 +39,8 @@ class MetricIngestController {
     ResponseEntity<Void> ingest(@PathVariable long id,
             @io.swagger.v3.oas.annotations.parameters.RequestBody(
                     content = @Content(schema = @Schema(implementation = MetricBatch.class)))
-            @RequestBody byte[] body, HttpServletRequest request) {
-        int points = ingest.ingest(id, reader.read(body, request));
+            @RequestBody byte[] body, HttpServletRequest request, Caller caller) {
+        int points = ingest.ingest(caller, id, reader.read(body, request));
         ingested.increment(points);
         return ResponseEntity.noContent().build();
     }

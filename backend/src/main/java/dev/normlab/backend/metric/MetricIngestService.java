@@ -3,6 +3,7 @@ package dev.normlab.backend.metric;
 import dev.normlab.api.worker.MetricBatch;
 import dev.normlab.api.worker.MetricPoint;
 import dev.normlab.backend.queue.LeaseFence;
+import dev.normlab.backend.team.Caller;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.context.ApplicationEventPublisher;
@@ -33,8 +34,8 @@ public class MetricIngestService {
 
     /** @return the number of distinct (key, step) points in the batch */
     @Transactional
-    public int ingest(long runId, MetricBatch batch) {
-        fence.requireLease(runId, batch.attempt());
+    public int ingest(Caller worker, long runId, MetricBatch batch) {
+        fence.requireLease(worker, runId, batch.attempt());
         if (batch.points().isEmpty()) {
             return 0;
         }

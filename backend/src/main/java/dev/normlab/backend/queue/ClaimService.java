@@ -2,6 +2,7 @@ package dev.normlab.backend.queue;
 
 import dev.normlab.api.worker.Assignment;
 import dev.normlab.api.worker.ClaimRequest;
+import dev.normlab.backend.team.Caller;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Optional;
@@ -27,37 +28,43 @@ public class ClaimService implements SmartLifecycle {
     static final Duration RECHECK = Duration.ofSeconds(2);
 
     private final QueueService queue;
+    private final WorkerRegistry workers;
     private final QueueWakeup wakeup;
     private final QueueProperties properties;
     private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private volatile boolean running;
     private Thread dispatcher;
 
-    private record Waiter(ClaimRequest request, long deadline, CompletableFuture<Optional<Assignment>> result) {
+    private record Waiter(Worker worker, ClaimRequest request, long deadline, CompletableFuture<Optional<Assignment>> result) {
     }
 
-    ClaimService(QueueService queue, QueueWakeup wakeup, QueueProperties properties) {
+    ClaimService(QueueService queue, WorkerRegistry workers, QueueWakeup wakeup, QueueProperties properties) {
         this.queue = queue;
+        this.workers = workers;
         this.wakeup = wakeup;
         this.properties = properties;
     }
 
     /** Completes with the claimed run, or empty when nothing eligible came within the worker's wait. */
-    public CompletableFuture<Optional<Assignment>> claim(ClaimRequest request) {
+    public CompletableFuture<Optional<Assignment>> claim(Caller caller, ClaimRequest request) {
+        Worker worker = Worker.of(caller, request.workerName());
+        workers.claiming(worker, request.deviceKind(), request.deviceMemoryBytes());
         Duration wait = request.waitSeconds() == null ? properties.longPoll()
                 : min(Duration.ofSeconds(request.waitSeconds()), properties.longPoll());
         if (wait.isZero() || !running) {
-            return CompletableFuture.completedFuture(tryClaim(request));
+            return CompletableFuture.completedFuture(tryClaim(worker, request));
         }
-        Waiter waiter = new Waiter(request, System.nanoTime() + wait.toNanos(), new CompletableFuture<>());
+        Waiter waiter = new Waiter(worker, request, System.nanoTime() + wait.toNanos(), new CompletableFuture<>());
         waiters.add(waiter);
         // the dispatcher makes the first attempt, so a run queued before the waiter parked is not missed
         wakeup.wakeAll();
         return waiter.result();
     }
 
-    private Optional<Assignment> tryClaim(ClaimRequest request) {
-        return queue.claimOnce(request.workerName().trim(), request.deviceKind(), request.deviceMemoryBytes());
+    private Optional<Assignment> tryClaim(Worker worker, ClaimRequest request) {
+        Optional<Assignment> claimed = queue.claimOnce(worker, request.deviceKind(), request.deviceMemoryBytes());
+        claimed.ifPresent(run -> workers.working(worker.tokenId(), worker.name(), run.runId()));
+        return claimed;
     }
 
     private void dispatch() {
@@ -84,7 +91,7 @@ public class ClaimService implements SmartLifecycle {
                 continue;
             }
             try {
-                Optional<Assignment> claimed = tryClaim(waiter.request());
+                Optional<Assignment> claimed = tryClaim(waiter.worker(), waiter.request());
                 if (claimed.isPresent() || System.nanoTime() - waiter.deadline() >= 0) {
                     it.remove();
                     waiter.result().complete(claimed);

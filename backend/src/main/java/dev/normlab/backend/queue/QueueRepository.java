@@ -27,49 +27,63 @@ class QueueRepository {
      * Claims the next eligible run in one statement: highest priority, then lowest team virtual time, then
      * oldest; SKIP LOCKED lets concurrent claimers pass each other instead of queueing on the same row.
      */
-    Optional<Claimed> claim(String workerName, String deviceKind, long deviceMemoryBytes) {
+    Optional<Claimed> claim(Worker worker, String deviceKind, long deviceMemoryBytes) {
         return jdbc.sql("""
                 with next as (
                     select id from runs
                     where status = 'QUEUED' and (not_before is null or not_before <= now())
                       and device in ('any', :device) and required_memory_bytes <= :memory
+                      and (cast(:team as bigint) is null
+                           or project_id in (select id from projects where team_id = cast(:team as bigint)))
                     order by priority desc, vtime, id
                     limit 1
                     for update skip locked)
                 update runs r set status = 'RUNNING', attempt = r.attempt + 1, worker_name = :worker,
+                                  worker_token_id = :token,
                                   lease_until = now() + :leaseMs * interval '1 millisecond',
                                   started_at = coalesce(r.started_at, now()), cancel_requested = false,
                                   not_before = null, updated_at = now()
                 from next where r.id = next.id
                 returning r.id, r.attempt, r.spec, r.checkpoint_step, r.checkpoint_location""")
-                .param("device", deviceKind).param("memory", deviceMemoryBytes).param("worker", workerName)
+                .param("device", deviceKind).param("memory", deviceMemoryBytes).param("worker", worker.name())
+                .param("token", worker.tokenId()).param("team", worker.teamId())
                 .param("leaseMs", properties.lease().toMillis())
                 .query(Claimed.class).optional();
     }
 
     /** Extends the lease; empty when the attempt no longer holds the run. */
-    Optional<Boolean> heartbeat(long runId, int attempt) {
+    Optional<Boolean> heartbeat(long runId, int attempt, long token) {
         return jdbc.sql("""
                 update runs set lease_until = now() + :leaseMs * interval '1 millisecond', updated_at = now()
-                where id = :id and attempt = :attempt and status = 'RUNNING'
+                where id = :id and attempt = :attempt and status = 'RUNNING' and worker_token_id = :token
                 returning cancel_requested""")
-                .param("id", runId).param("attempt", attempt).param("leaseMs", properties.lease().toMillis())
+                .param("id", runId).param("attempt", attempt).param("token", token).param("leaseMs", properties.lease().toMillis())
                 .query(Boolean.class).optional();
     }
 
     /** True while {@code attempt} holds the run; locks the row (FOR SHARE) until the caller's transaction ends. */
-    boolean holdsLease(long runId, int attempt) {
-        return jdbc.sql("select 1 from runs where id = ? and attempt = ? and status = 'RUNNING' for share")
-                .params(runId, attempt).query(Integer.class).optional().isPresent();
+    boolean holdsLease(long runId, int attempt, long tokenId) {
+        return jdbc.sql("select 1 from runs where id = ? and attempt = ? and status = 'RUNNING' and worker_token_id = ? for share")
+                .params(runId, attempt, tokenId).query(Integer.class).optional().isPresent();
+    }
+
+    Optional<String> workerName(long runId) {
+        return jdbc.sql("select worker_name from runs where id = ?").param(runId).query(String.class).optional();
+    }
+
+    /** The team of a run, for deciding whether a worker token may touch it at all. */
+    Optional<Long> teamOf(long runId) {
+        return jdbc.sql("select p.team_id from runs r join projects p on p.id = r.project_id where r.id = ?")
+                .param(runId).query(Long.class).optional();
     }
 
     /** RUNNING → SUCCEEDED or CANCELLED. */
-    boolean finish(long runId, int attempt, String status, String error, String summaryJson, Double finalLoss) {
+    boolean finish(long runId, int attempt, long token, String status, String error, String summaryJson, Double finalLoss) {
         return jdbc.sql("""
                 update runs set status = :status, error = :error, summary = cast(:summary as jsonb),
                                 final_loss = :finalLoss, finished_at = now(), lease_until = null, updated_at = now()
-                where id = :id and attempt = :attempt and status = 'RUNNING'""")
-                .param("id", runId).param("attempt", attempt).param("status", status).param("error", error)
+                where id = :id and attempt = :attempt and status = 'RUNNING' and worker_token_id = :token""")
+                .param("id", runId).param("attempt", attempt).param("token", token).param("status", status).param("error", error)
                 .param("summary", summaryJson).param("finalLoss", finalLoss)
                 .update() == 1;
     }
@@ -78,7 +92,7 @@ class QueueRepository {
      * RUNNING → QUEUED (with backoff, within the code-failure budget) or FAILED: retryable failures are CODE
      * failures of a run nobody asked to cancel. Returns the new status, empty when the attempt lost its lease.
      */
-    Optional<String> fail(long runId, int attempt, boolean retryable, String error, String summaryJson, Double finalLoss) {
+    Optional<String> fail(long runId, int attempt, long token, boolean retryable, String error, String summaryJson, Double finalLoss) {
         return jdbc.sql("""
                 update runs set
                     code_failures = code_failures + case when :retryable then 1 else 0 end,
@@ -90,9 +104,9 @@ class QueueRepository {
                                        then null else now() end,
                     error = :error, summary = cast(:summary as jsonb), final_loss = :finalLoss,
                     lease_until = null, updated_at = now()
-                where id = :id and attempt = :attempt and status = 'RUNNING'
+                where id = :id and attempt = :attempt and status = 'RUNNING' and worker_token_id = :token
                 returning status""")
-                .param("id", runId).param("attempt", attempt).param("retryable", retryable)
+                .param("id", runId).param("attempt", attempt).param("token", token).param("retryable", retryable)
                 .param("retries", properties.codeRetries()).param("baseMs", properties.backoffBase().toMillis())
                 .param("maxMs", properties.backoffMax().toMillis()).param("error", error)
                 .param("summary", summaryJson).param("finalLoss", finalLoss)
@@ -100,26 +114,26 @@ class QueueRepository {
     }
 
     /** A worker shutting down hands the run back (no retry spent); a run with a pending cancel ends CANCELLED. */
-    Optional<String> release(long runId, int attempt, String reason) {
+    Optional<String> release(long runId, int attempt, long token, String reason) {
         return jdbc.sql("""
                 update runs set status = case when cancel_requested then 'CANCELLED' else 'QUEUED' end,
                                 finished_at = case when cancel_requested then now() end,
                                 error = :reason, lease_until = null, not_before = null, updated_at = now()
-                where id = :id and attempt = :attempt and status = 'RUNNING'
+                where id = :id and attempt = :attempt and status = 'RUNNING' and worker_token_id = :token
                 returning status""")
-                .param("id", runId).param("attempt", attempt).param("reason", reason)
+                .param("id", runId).param("attempt", attempt).param("token", token).param("reason", reason)
                 .query(String.class).optional();
     }
 
     /** Records the newest checkpoint (an older step reported late never replaces a newer one). */
-    boolean checkpoint(long runId, int attempt, long step, String location) {
+    boolean checkpoint(long runId, int attempt, long token, long step, String location) {
         return jdbc.sql("""
                 update runs set
                     checkpoint_location = case when checkpoint_step is null or :step >= checkpoint_step
                                                then :location else checkpoint_location end,
                     checkpoint_step = greatest(coalesce(checkpoint_step, :step), :step), updated_at = now()
-                where id = :id and attempt = :attempt and status = 'RUNNING'""")
-                .param("id", runId).param("attempt", attempt).param("step", step).param("location", location)
+                where id = :id and attempt = :attempt and status = 'RUNNING' and worker_token_id = :token""")
+                .param("id", runId).param("attempt", attempt).param("token", token).param("step", step).param("location", location)
                 .update() == 1;
     }
 

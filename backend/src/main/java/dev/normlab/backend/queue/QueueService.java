@@ -7,7 +7,12 @@ import dev.normlab.api.worker.FailureKind;
 import dev.normlab.api.worker.FinishRequest;
 import dev.normlab.api.worker.HeartbeatResponse;
 import dev.normlab.api.worker.RunOutcome;
+import dev.normlab.backend.run.RunHistory;
+import dev.normlab.backend.run.RunNotFoundException;
 import dev.normlab.backend.run.RunStateChanged;
+import dev.normlab.backend.run.RunStatus;
+import dev.normlab.backend.system.ApiException;
+import dev.normlab.backend.team.Caller;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -18,7 +23,10 @@ import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** One transaction per worker call; every state transition publishes {@link RunStateChanged} inside it. */
+/**
+ * One transaction per worker call; every state transition publishes {@link RunStateChanged} and writes the run's
+ * history inside it. Every call after the claim must come from the worker token that claimed the run.
+ */
 @Service
 public class QueueService implements LeaseFence {
 
@@ -28,27 +36,33 @@ public class QueueService implements LeaseFence {
     private final QueueSignal signal;
     private final QueueProperties properties;
     private final ApplicationEventPublisher events;
+    private final RunHistory history;
+    private final WorkerRegistry workers;
     private final JsonMapper json;
     private final JsonMapper storedJson;
 
     QueueService(QueueRepository queue, QueueSignal signal, QueueProperties properties, ApplicationEventPublisher events,
-            JsonMapper json) {
+            RunHistory history, WorkerRegistry workers, JsonMapper json) {
         this.queue = queue;
         this.signal = signal;
         this.properties = properties;
         this.events = events;
+        this.history = history;
+        this.workers = workers;
         this.json = json;
         this.storedJson = json.rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     }
 
-    /** One claim attempt, no waiting. */
+    /** One claim attempt, no waiting. A team's worker token claims only that team's runs. */
     @Transactional
-    public Optional<Assignment> claimOnce(String workerName, String deviceKind, long deviceMemoryBytes) {
-        return queue.claim(workerName, deviceKind, deviceMemoryBytes).map(c -> {
-            events.publishEvent(new RunStateChanged(c.id(), "RUNNING", c.attempt()));
+    public Optional<Assignment> claimOnce(Worker worker, String deviceKind, long deviceMemoryBytes) {
+        return queue.claim(worker, deviceKind, deviceMemoryBytes).map(c -> {
+            events.publishEvent(new RunStateChanged(c.id(), RunStatus.RUNNING.name(), c.attempt()));
             events.publishEvent(new RunClaimed(c.id(), c.attempt(), c.checkpointStep()));
             Checkpoint resume = c.checkpointStep() == null ? null : new Checkpoint(c.checkpointStep(), c.checkpointLocation());
-            log.debug("run {} attempt {} claimed by {}{}", c.id(), c.attempt(), workerName,
+            history.recordWorker(c.id(), "claimed", "attempt " + c.attempt()
+                    + (resume == null ? "" : ", resuming from step " + resume.step()));
+            log.debug("run {} attempt {} claimed by {}{}", c.id(), c.attempt(), worker.name(),
                     resume == null ? "" : ", resuming from step " + resume.step());
             return new Assignment(c.id(), c.attempt(), storedJson.readValue(c.spec(), RunSpec.class), resume,
                     properties.leaseSeconds());
@@ -56,61 +70,70 @@ public class QueueService implements LeaseFence {
     }
 
     @Transactional
-    public HeartbeatResponse heartbeat(long runId, int attempt) {
-        boolean cancel = queue.heartbeat(runId, attempt).orElseThrow(() -> new LeaseLostException(runId, attempt));
+    public HeartbeatResponse heartbeat(Caller worker, long runId, int attempt) {
+        boolean cancel = queue.heartbeat(runId, attempt, worker.tokenId()).orElseThrow(() -> lost(worker, runId, attempt));
+        queue.workerName(runId).ifPresent(name -> workers.working(worker.tokenId(), name, runId));
         return new HeartbeatResponse(cancel, properties.leaseSeconds());
     }
 
     @Override
     @Transactional
-    public void requireLease(long runId, int attempt) {
-        if (!queue.holdsLease(runId, attempt)) {
-            throw new LeaseLostException(runId, attempt);
+    public void requireLease(Caller worker, long runId, int attempt) {
+        if (!queue.holdsLease(runId, attempt, worker.tokenId())) {
+            throw lost(worker, runId, attempt);
         }
     }
 
     /** @return the run's status afterwards (QUEUED when a CODE failure is retried) */
     @Transactional
-    public String finish(long runId, FinishRequest request) {
+    public String finish(Caller worker, long runId, FinishRequest request) {
         int attempt = request.attempt();
         String summary = request.summary() == null ? null : json.writeValueAsString(request.summary());
         Double finalLoss = request.summary() == null ? null : request.summary().finalLoss();
         String status;
+        String detail;
         if (request.status() == RunOutcome.FAILED) {
             FailureKind kind = request.failure() == null ? FailureKind.CODE : request.failure();
             String error = kind + ": " + (request.error() == null ? "no message" : request.error());
-            status = queue.fail(runId, attempt, kind == FailureKind.CODE, error, summary, finalLoss)
-                    .orElseThrow(() -> new LeaseLostException(runId, attempt));
-            if (status.equals("QUEUED")) {
+            status = queue.fail(runId, attempt, worker.tokenId(), kind == FailureKind.CODE, error, summary, finalLoss)
+                    .orElseThrow(() -> lost(worker, runId, attempt));
+            if (status.equals(RunStatus.QUEUED.name())) {
                 signal.notifyQueued();
             }
+            detail = "attempt " + attempt + " FAILED (" + kind + ")" + (status.equals("QUEUED") ? ", retried" : "");
         } else {
             status = request.status().name();
-            if (!queue.finish(runId, attempt, status, request.error(), summary, finalLoss)) {
-                throw new LeaseLostException(runId, attempt);
+            if (!queue.finish(runId, attempt, worker.tokenId(), status, request.error(), summary, finalLoss)) {
+                throw lost(worker, runId, attempt);
             }
+            detail = "attempt " + attempt + " " + status;
         }
+        history.recordWorker(runId, "finished", detail);
+        workers.done(worker.tokenId(), runId);
         events.publishEvent(new RunStateChanged(runId, status, attempt));
         log.info("run {} attempt {} finished: {}", runId, attempt, status);
         return status;
     }
 
     @Transactional
-    public String release(long runId, int attempt, String reason) {
-        String status = queue.release(runId, attempt, "released by worker" + (reason == null ? "" : ": " + reason))
-                .orElseThrow(() -> new LeaseLostException(runId, attempt));
-        if (status.equals("QUEUED")) {
+    public String release(Caller worker, long runId, int attempt, String reason) {
+        String status = queue.release(runId, attempt, worker.tokenId(), "released by worker" + (reason == null ? "" : ": " + reason))
+                .orElseThrow(() -> lost(worker, runId, attempt));
+        if (status.equals(RunStatus.QUEUED.name())) {
             signal.notifyQueued();
         }
+        workers.done(worker.tokenId(), runId);
+        history.recordWorker(runId, "released", "attempt " + attempt + (reason == null ? "" : ": " + reason) + " → " + status);
         events.publishEvent(new RunStateChanged(runId, status, attempt));
         return status;
     }
 
     @Transactional
-    public void checkpoint(long runId, int attempt, long step, String location) {
-        if (!queue.checkpoint(runId, attempt, step, location)) {
-            throw new LeaseLostException(runId, attempt);
+    public void checkpoint(Caller worker, long runId, int attempt, long step, String location) {
+        if (!queue.checkpoint(runId, attempt, worker.tokenId(), step, location)) {
+            throw lost(worker, runId, attempt);
         }
+        history.recordWorker(runId, "checkpointed", "step " + step);
     }
 
     /** Collects expired leases; returns how many runs it moved. */
@@ -119,11 +142,19 @@ public class QueueService implements LeaseFence {
         List<QueueRepository.Reaped> reaped = queue.reapExpired();
         for (QueueRepository.Reaped run : reaped) {
             events.publishEvent(new RunStateChanged(run.id(), run.status(), run.attempt()));
+            history.record(run.id(), "lease-lost", RunHistory.Actor.SYSTEM,
+                    "attempt " + run.attempt() + ": no heartbeat within the lease → " + run.status());
             log.warn("run {} attempt {} lost its lease: now {}", run.id(), run.attempt(), run.status());
         }
-        if (reaped.stream().anyMatch(r -> r.status().equals("QUEUED"))) {
+        if (reaped.stream().anyMatch(r -> r.status().equals(RunStatus.QUEUED.name()))) {
             signal.notifyQueued();
         }
         return reaped.size();
+    }
+
+    /** 404 when the token may not touch the run's team at all (ids do not leak), else 409: the lease is gone. */
+    private ApiException lost(Caller worker, long runId, int attempt) {
+        boolean mayTouch = queue.teamOf(runId).map(worker::mayWorkFor).orElse(false);
+        return mayTouch ? new LeaseLostException(runId, attempt) : new RunNotFoundException(runId);
     }
 }

@@ -7,6 +7,7 @@ import dev.normlab.api.worker.FinishRequest;
 import dev.normlab.api.worker.HeartbeatRequest;
 import dev.normlab.api.worker.HeartbeatResponse;
 import dev.normlab.api.worker.ReleaseRequest;
+import dev.normlab.backend.team.Caller;
 import jakarta.validation.Valid;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.http.ResponseEntity;
@@ -38,30 +39,30 @@ class WorkerController {
      * a waiting worker holds no request thread.
      */
     @PostMapping("/claim")
-    CompletableFuture<ResponseEntity<Assignment>> claim(@Valid @RequestBody ClaimRequest request) {
-        return claims.claim(request).thenApply(claimed -> claimed.map(ResponseEntity::ok)
+    CompletableFuture<ResponseEntity<Assignment>> claim(@Valid @RequestBody ClaimRequest request, Caller caller) {
+        return claims.claim(caller, request).thenApply(claimed -> claimed.map(ResponseEntity::ok)
                 .orElseGet(() -> ResponseEntity.noContent().build()));
     }
 
     @PostMapping("/runs/{id}/heartbeat")
-    HeartbeatResponse heartbeat(@PathVariable long id, @Valid @RequestBody HeartbeatRequest request) {
-        return queue.heartbeat(id, request.attempt());
+    HeartbeatResponse heartbeat(@PathVariable long id, @Valid @RequestBody HeartbeatRequest request, Caller caller) {
+        return queue.heartbeat(caller, id, request.attempt());
     }
 
     @PostMapping("/runs/{id}/checkpoint")
-    ResponseEntity<Void> checkpoint(@PathVariable long id, @Valid @RequestBody CheckpointRequest request) {
-        queue.checkpoint(id, request.attempt(), request.step(), request.location());
+    ResponseEntity<Void> checkpoint(@PathVariable long id, @Valid @RequestBody CheckpointRequest request, Caller caller) {
+        queue.checkpoint(caller, id, request.attempt(), request.step(), request.location());
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/runs/{id}/finish")
-    StatusResponse finish(@PathVariable long id, @Valid @RequestBody FinishRequest request) {
-        return new StatusResponse(queue.finish(id, request));
+    StatusResponse finish(@PathVariable long id, @Valid @RequestBody FinishRequest request, Caller caller) {
+        return new StatusResponse(queue.finish(caller, id, request));
     }
 
     /** SIGTERM: hand the run back to the queue without spending a retry. */
     @PostMapping("/runs/{id}/release")
-    StatusResponse release(@PathVariable long id, @Valid @RequestBody ReleaseRequest request) {
-        return new StatusResponse(queue.release(id, request.attempt(), request.reason()));
+    StatusResponse release(@PathVariable long id, @Valid @RequestBody ReleaseRequest request, Caller caller) {
+        return new StatusResponse(queue.release(caller, id, request.attempt(), request.reason()));
     }
 }

@@ -48,7 +48,8 @@ class RunController {
      * @param status comma-separated statuses
      * @param optimizer comma-separated optimizer names
      * @param name case-insensitive text in the run's name
-     * @param sort created, finished or finalLoss
+     * @param submittedBy user name of the submitter
+     * @param sort created, finished, finalLoss, or queue (claim order: priority, team virtual time, id)
      * @param order asc or desc (default: desc for times, asc for finalLoss)
      */
     @GetMapping
@@ -58,6 +59,7 @@ class RunController {
             @RequestParam(required = false) String optimizer,
             @RequestParam(required = false) String tag,
             @RequestParam(required = false) String name,
+            @RequestParam(required = false) String submittedBy,
             @RequestParam(defaultValue = "created") String sort,
             @RequestParam(required = false) String order,
             @RequestParam(defaultValue = "0") int page,
@@ -80,8 +82,9 @@ class RunController {
             case "created" -> RunQuery.Sort.CREATED;
             case "finished" -> RunQuery.Sort.FINISHED;
             case "finalLoss" -> RunQuery.Sort.FINAL_LOSS;
+            case "queue" -> RunQuery.Sort.QUEUE;
             default -> {
-                problems.add(new FieldProblem("sort", "unknown sort '" + sort + "', expected created, finished or finalLoss"));
+                problems.add(new FieldProblem("sort", "unknown sort '" + sort + "', expected created, finished, finalLoss or queue"));
                 yield RunQuery.Sort.CREATED;
             }
         };
@@ -99,12 +102,18 @@ class RunController {
         }
         boolean ascending = order != null ? order.equals("asc") : sortBy == RunQuery.Sort.FINAL_LOSS;
         return runs.list(caller, new RunQuery(blankToNull(project), statuses, optimizers, blankToNull(tag),
-                blankToNull(name), sortBy, ascending, page, size));
+                blankToNull(name), blankToNull(submittedBy), sortBy, ascending, page, size));
     }
 
     @GetMapping("/{id}")
     RunView get(@PathVariable long id, Caller caller) {
         return runs.get(caller, id);
+    }
+
+    /** Every event of the run's life, oldest first. */
+    @GetMapping("/{id}/history")
+    List<RunHistory.Event> history(@PathVariable long id, Caller caller) {
+        return runs.history(caller, id);
     }
 
     @PostMapping("/{id}/cancel")

@@ -10,12 +10,13 @@ import java.util.List;
  * @param optimizers any of these (empty = all)
  * @param tag runs carrying this tag
  * @param nameContains case-insensitive text in the name
+ * @param submittedBy the user name of the submitter
  */
 record RunQuery(String project, List<RunStatus> statuses, List<String> optimizers, String tag, String nameContains,
-        Sort sort, boolean ascending, int page, int size) {
+        String submittedBy, Sort sort, boolean ascending, int page, int size) {
 
     enum Sort {
-        CREATED("r.created_at"), FINISHED("r.finished_at"), FINAL_LOSS("r.final_loss");
+        CREATED("r.created_at"), FINISHED("r.finished_at"), FINAL_LOSS("r.final_loss"), QUEUE(null);
 
         final String column;
 

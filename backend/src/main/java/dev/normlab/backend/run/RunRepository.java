@@ -22,8 +22,10 @@ import org.springframework.stereotype.Repository;
 class RunRepository {
 
     private static final String SELECT = """
-            select r.*, p.name as project_name, p.team_id, t.name as team_name
+            select r.*, p.name as project_name, p.team_id, t.name as team_name, p.archived_at as project_archived_at,
+                   u.name as submitted_by
             from runs r join projects p on p.id = r.project_id join teams t on t.id = p.team_id
+                        left join users u on u.id = r.created_by
             """;
 
     private final JdbcClient jdbc;
@@ -112,6 +114,10 @@ class RunRepository {
             where.append(" and r.tags @> array[cast(:tag as text)]");
             params.put("tag", query.tag());
         }
+        if (query.submittedBy() != null) {
+            where.append(" and r.created_by = (select id from users where name = :submittedBy)");
+            params.put("submittedBy", query.submittedBy());
+        }
         if (query.nameContains() != null) {
             where.append(" and r.name ilike :name escape '\\'");
             params.put("name", "%" + query.nameContains().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
@@ -119,8 +125,11 @@ class RunRepository {
         long total = jdbc.sql("select count(*) from runs r join projects p on p.id = r.project_id" + where)
                 .params(params).query(Long.class).single();
         String direction = query.ascending() ? "asc" : "desc";
-        String sql = SELECT + where + " order by " + query.sort().column + " " + direction + " nulls last, r.id " + direction
-                + " limit :limit offset :offset";
+        String order = query.sort() == RunQuery.Sort.QUEUE
+                // the claim's order (priority, then team virtual time, then id), whatever the direction asked
+                ? " order by r.priority desc, r.vtime, r.id"
+                : " order by " + query.sort().column + " " + direction + " nulls last, r.id " + direction;
+        String sql = SELECT + where + order + " limit :limit offset :offset";
         params.put("limit", query.size());
         params.put("offset", (long) query.page() * query.size());
         return new Page(jdbc.sql(sql).params(params).query(ROW).list(), total);
@@ -165,7 +174,8 @@ class RunRepository {
                 rs.getObject("lease_until", OffsetDateTime.class), rs.getBoolean("cancel_requested"),
                 (Long) rs.getObject("checkpoint_step", Long.class), rs.getString("checkpoint_location"),
                 rs.getString("error"), rs.getString("summary"), (Double) rs.getObject("final_loss", Double.class),
-                rs.getLong("required_memory_bytes"),
+                rs.getLong("required_memory_bytes"), rs.getString("submitted_by"),
+                rs.getObject("project_archived_at", OffsetDateTime.class) != null,
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("started_at", OffsetDateTime.class),
                 rs.getObject("finished_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class));
     }

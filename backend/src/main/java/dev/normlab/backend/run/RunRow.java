@@ -29,6 +29,8 @@ record RunRow(
         String summaryJson,
         Double finalLoss,
         long requiredMemoryBytes,
+        String submittedBy,
+        boolean projectArchived,
         OffsetDateTime createdAt,
         OffsetDateTime startedAt,
         OffsetDateTime finishedAt,

@@ -11,8 +11,9 @@ import dev.normlab.backend.system.ConflictException;
 import dev.normlab.backend.system.FieldProblem;
 import dev.normlab.backend.system.InvalidRequestException;
 import dev.normlab.backend.team.Caller;
+import dev.normlab.backend.team.ForbiddenException;
+import dev.normlab.backend.team.ProjectRepository;
 import dev.normlab.backend.team.ProjectView;
-import dev.normlab.backend.team.TeamRepository;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import jakarta.validation.groups.Default;
@@ -29,12 +30,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Submitting, reading and changing runs, always within the caller's teams. */
+/**
+ * Submitting, reading and changing runs, always within the caller's teams: every member reads; owners and members
+ * change; viewers get 403; another team's run is 404. Runs of an archived project are read-only.
+ */
 @Service
 public class RunService {
 
     private final RunRepository runs;
-    private final TeamRepository teams;
+    private final ProjectRepository projects;
+    private final RunHistory history;
     private final RunMemory memory;
     private final Validator validator;
     private final ApplicationEventPublisher events;
@@ -43,10 +48,11 @@ public class RunService {
     /** Reads stored JSON written by older versions without failing on fields since removed. */
     private final JsonMapper storedJson;
 
-    RunService(RunRepository runs, TeamRepository teams, RunMemory memory, Validator validator,
+    RunService(RunRepository runs, ProjectRepository projects, RunHistory history, RunMemory memory, Validator validator,
             ApplicationEventPublisher events, QueueSignal queueSignal, JsonMapper json) {
         this.runs = runs;
-        this.teams = teams;
+        this.projects = projects;
+        this.history = history;
         this.memory = memory;
         this.validator = validator;
         this.events = events;
@@ -58,10 +64,13 @@ public class RunService {
     /** Queues a validated spec in the project it names (one of the caller's). */
     @Transactional
     public RunView submit(Caller caller, RunSpec spec) {
-        return create(caller, spec, resolveProject(caller, spec.project()));
+        RunView run = create(caller, spec, resolveProject(caller, spec.project()));
+        history.record(run.id(), "submitted", RunHistory.Actor.of(caller), "into " + run.team() + "/" + run.project());
+        return run;
     }
 
     private RunView create(Caller caller, RunSpec spec, ProjectView project) {
+        requireChangeable(caller, project.teamId(), project.archived());
         MemoryEstimate estimate;
         try {
             estimate = memory.estimate(spec);
@@ -93,10 +102,13 @@ public class RunService {
     /** QUEUED runs are cancelled at once; RUNNING ones when their worker sees cancelRequested. */
     @Transactional
     public RunView cancel(Caller caller, long id) {
-        RunRow run = visible(caller, id);
+        RunRow run = changeable(caller, id, false);
         if (runs.cancelQueued(id)) {
             events.publishEvent(new RunStateChanged(id, RunStatus.CANCELLED.name(), run.attempt()));
-        } else if (!runs.requestCancel(id)) {
+            history.record(id, "cancelled", RunHistory.Actor.of(caller), "while QUEUED");
+        } else if (runs.requestCancel(id)) {
+            history.record(id, "cancel-requested", RunHistory.Actor.of(caller), "attempt " + run.attempt() + " on " + run.workerName());
+        } else {
             throw new ConflictException("run " + id + " has already ended (" + runs.find(id).orElseThrow().status() + ")");
         }
         return view(runs.find(id).orElseThrow());
@@ -129,22 +141,59 @@ public class RunService {
         validate(spec);
         boolean moved = overrides != null && overrides.has("project");
         ProjectView project = moved ? resolveProject(caller, spec.project())
-                : teams.project(original.projectId()).orElseThrow(() -> new RunNotFoundException(id));
-        return create(caller, spec, project);
+                : projects.view(original.projectId()).orElseThrow(() -> new RunNotFoundException(id));
+        RunView clone = create(caller, spec, project);
+        history.record(clone.id(), "submitted", RunHistory.Actor.of(caller), "cloned from run " + id);
+        history.record(id, "cloned", RunHistory.Actor.of(caller), "to run " + clone.id());
+        return clone;
     }
 
     @Transactional
     public RunView patch(Caller caller, long id, RunPatch patch) {
-        visible(caller, id);
+        changeable(caller, id, true);
         runs.patch(id, patch.name() == null ? null : patch.name().trim(), patch.tags(), patch.notes());
+        List<String> changed = new java.util.ArrayList<>();
+        if (patch.name() != null) {
+            changed.add("name");
+        }
+        if (patch.tags() != null) {
+            changed.add("tags");
+        }
+        if (patch.notes() != null) {
+            changed.add("notes");
+        }
+        history.record(id, "edited", RunHistory.Actor.of(caller), String.join(", ", changed));
         return view(runs.find(id).orElseThrow());
     }
 
     @Transactional
     public void delete(Caller caller, long id) {
-        visible(caller, id);
+        RunRow run = changeable(caller, id, true);
+        // recorded first: the audit row outlives the run
+        history.record(id, "deleted", RunHistory.Actor.of(caller), "'" + run.name() + "' (" + run.status() + ")");
         if (!runs.deleteUnlessRunning(id)) {
             throw new ConflictException("run " + id + " is RUNNING: cancel it first");
+        }
+    }
+
+    public List<RunHistory.Event> history(Caller caller, long id) {
+        visible(caller, id);
+        return history.of(id);
+    }
+
+    /** A run the caller may change: visible (else 404), a member or owner of its team (else 403). */
+    private RunRow changeable(Caller caller, long id, boolean archivedMatters) {
+        RunRow run = visible(caller, id);
+        requireChangeable(caller, run.teamId(), archivedMatters && run.projectArchived());
+        return run;
+    }
+
+    private static void requireChangeable(Caller caller, long teamId, boolean archived) {
+        if (!caller.mayChangeRunsOf(teamId)) {
+            throw new ForbiddenException("viewers of a team cannot submit or change its runs");
+        }
+        if (archived) {
+            throw new ConflictException("the project is archived (read-only)");
         }
     }
 
@@ -158,7 +207,7 @@ public class RunService {
             throw new InvalidRequestException("project", "must name the project the run belongs to");
         }
         String ref = reference.trim();
-        List<ProjectView> mine = teams.projectsOf(caller.teamIds());
+        List<ProjectView> mine = projects.viewsOf(caller.teamIds());
         List<ProjectView> matches = mine.stream().filter(p -> ref.equals(p.team() + "/" + p.name())).toList();
         if (matches.isEmpty()) {
             matches = mine.stream().filter(p -> ref.equals(p.name()) || ref.equals(Long.toString(p.id()))).toList();
@@ -212,6 +261,6 @@ public class RunService {
         return new RunView(row.id(), row.projectId(), row.project(), row.team(), row.name(), row.tags(), row.notes(),
                 row.status(), row.priority(), row.attempt(), row.infraFailures(), row.codeFailures(), row.cancelRequested(),
                 row.workerName(), row.leaseUntil(), row.notBefore(), checkpoint, row.error(), row.finalLoss(), summary,
-                MemoryView.of(memory.estimate(spec)), spec, row.createdAt(), row.startedAt(), row.finishedAt(), row.updatedAt());
+                MemoryView.of(memory.estimate(spec)), spec, row.submittedBy(), row.createdAt(), row.startedAt(), row.finishedAt(), row.updatedAt());
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
  * @param checkpoint the latest checkpoint a re-claimed attempt resumes from
  * @param summary what the worker reported at the end (measured memory included)
  * @param memory the analytic estimate for the run's model and optimizer
+ * @param submittedBy the user who submitted (or cloned) it
  */
 public record RunView(
         long id,
@@ -41,6 +42,7 @@ public record RunView(
         RunSummary summary,
         MemoryView memory,
         RunSpec spec,
+        String submittedBy,
         OffsetDateTime createdAt,
         OffsetDateTime startedAt,
         OffsetDateTime finishedAt,

@@ -1,9 +1,5 @@
 package dev.normlab.backend.system;
 
-import dev.normlab.backend.queue.LeaseLostException;
-import dev.normlab.backend.run.RunNotFoundException;
-import dev.normlab.backend.team.ForbiddenException;
-import dev.normlab.backend.team.UnauthorizedException;
 import jakarta.validation.ConstraintViolationException;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +25,8 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * The one place that turns failures into RFC 7807 problem+json. A 400 always lists every bad field in
- * {@code errors: [{field, message}]}, so a client (dashboard form, CLI) can point at it.
+ * {@code errors: [{field, message}]}, so a client (dashboard form, CLI) can point at it. Features' own failures
+ * are {@link ApiException}s that carry their status, so this class knows no feature.
  */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
@@ -47,32 +44,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .toList());
     }
 
-    @ExceptionHandler(RunNotFoundException.class)
-    ProblemDetail notFound(RunNotFoundException e) {
-        return problem(HttpStatus.NOT_FOUND, e.getMessage());
-    }
 
-    @ExceptionHandler(LeaseLostException.class)
-    ProblemDetail leaseLost(LeaseLostException e) {
-        return problem(HttpStatus.CONFLICT, e.getMessage());
-    }
 
-    @ExceptionHandler(ConflictException.class)
-    ProblemDetail conflict(ConflictException e) {
-        return problem(HttpStatus.CONFLICT, e.getMessage());
-    }
 
-    @ExceptionHandler(UnauthorizedException.class)
-    ResponseEntity<ProblemDetail> unauthorized(UnauthorizedException e) {
-        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"normlab\"")
-                .body(problem(HttpStatus.UNAUTHORIZED, e.getMessage()));
-    }
 
-    @ExceptionHandler(ForbiddenException.class)
-    ProblemDetail forbidden(ForbiddenException e) {
-        return problem(HttpStatus.FORBIDDEN, e.getMessage());
-    }
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,

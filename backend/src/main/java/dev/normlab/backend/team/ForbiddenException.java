@@ -1,9 +1,12 @@
 package dev.normlab.backend.team;
 
-/** A valid token of the wrong kind for the endpoint (worker token on user endpoints and back): 403. */
-public class ForbiddenException extends RuntimeException {
+import dev.normlab.backend.system.ApiException;
+import org.springframework.http.HttpStatus;
+
+/** An authenticated caller whose token kind or team role does not allow the operation: 403. */
+public class ForbiddenException extends ApiException {
 
     public ForbiddenException(String message) {
-        super(message);
+        super(HttpStatus.FORBIDDEN, message);
     }
 }

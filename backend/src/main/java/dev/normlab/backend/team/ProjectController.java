@@ -8,9 +8,12 @@ import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -29,14 +32,25 @@ class ProjectController {
             String team) {
     }
 
+    /** Null fields stay as they are. */
+    record ProjectPatch(@Size(min = 1, max = 200) @Pattern(regexp = "[^/]+", message = "must not contain '/'") String name,
+            Boolean archived) {
+    }
+
+    /** @param archived also list archived projects (hidden from pickers by default) */
     @GetMapping
-    List<ProjectView> list(Caller caller) {
-        return teams.projects(caller);
+    List<ProjectView> list(Caller caller, @RequestParam(defaultValue = "false") boolean archived) {
+        return teams.projects(caller, archived);
     }
 
     @PostMapping
     ResponseEntity<ProjectView> create(@Valid @RequestBody NewProject project, Caller caller) {
         ProjectView created = teams.createProject(caller, project.team(), project.name().trim());
         return ResponseEntity.created(URI.create("/api/v1/projects/" + created.id())).body(created);
+    }
+
+    @PatchMapping("/{id}")
+    ProjectView update(@PathVariable long id, @Valid @RequestBody ProjectPatch patch, Caller caller) {
+        return teams.updateProject(caller, id, patch.name() == null ? null : patch.name().trim(), patch.archived());
     }
 }

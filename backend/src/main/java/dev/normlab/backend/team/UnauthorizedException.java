@@ -1,9 +1,16 @@
 package dev.normlab.backend.team;
 
-/** No bearer token, or one that is unknown or revoked: 401. */
-public class UnauthorizedException extends RuntimeException {
+import dev.normlab.backend.system.ApiException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+
+/** No credentials, or unknown, revoked or expired ones: 401 with {@code WWW-Authenticate: Bearer}. */
+public class UnauthorizedException extends ApiException {
+
+    public static final String CHALLENGE = "Bearer realm=\"normlab\"";
 
     public UnauthorizedException(String message) {
-        super(message);
+        super(HttpStatus.UNAUTHORIZED, message);
+        getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
     }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.normlab.api.worker.MetricBatch;
 import dev.normlab.api.worker.MetricPoint;
 import dev.normlab.backend.queue.QueueService;
+import dev.normlab.backend.queue.Worker;
 import dev.normlab.backend.support.Fixtures;
 import dev.normlab.backend.support.Submitter;
-import dev.normlab.backend.team.Authenticator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,8 +56,6 @@ class MetricBench {
     @Autowired
     MetricQueryService query;
     @Autowired
-    Authenticator authenticator;
-    @Autowired
     JdbcClient jdbc;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -71,7 +69,7 @@ class MetricBench {
         team = fixtures.newTeam("mbench");
         long[] ids = submitter.submit(team, count);
         for (int i = 0; i < count; i++) {
-            assertThat(queue.claimOnce("bench-" + i, "cpu", 1L << 40)).isPresent();
+            assertThat(queue.claimOnce(Worker.of(fixtures.workerCaller(), "bench-" + i), "cpu", 1L << 40)).isPresent();
         }
         return ids;
     }
@@ -160,7 +158,7 @@ class MetricBench {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(204);
         };
-        Writer service = (w, run, b) -> ingest.ingest(run, batches.get(w).get(b));
+        Writer service = (w, run, b) -> ingest.ingest(fixtures.workerCaller(), run, batches.get(w).get(b));
 
         throughput("warm-up (HTTP)", runningRuns(WRITERS), overHttp);
         throughput("warm-up (service)", runningRuns(WRITERS), service);
@@ -179,12 +177,12 @@ class MetricBench {
         Random random = new Random(2);
         long t0 = System.nanoTime();
         for (long from = 0; from < SERIES_POINTS; from += BATCH) {
-            ingest.ingest(run, new MetricBatch(1, points(from, BATCH, random)));
+            ingest.ingest(fixtures.workerCaller(), run, new MetricBatch(1, points(from, BATCH, random)));
         }
         line(String.format(Locale.ROOT, "=== Backend: metric history, 1 series of %,d points (loaded by one writer in %.1f s)",
                 SERIES_POINTS, (System.nanoTime() - t0) / 1e9));
         jdbc.sql("analyze").update();
-        var caller = authenticator.authenticate(team.bearer());
+        var caller = fixtures.caller(team.bearer());
         Random windows = new Random(3);
         String bearer = team.bearer();
         for (String view : new String[] {"full range", "zoom 100k steps", "zoom 10k steps"}) {

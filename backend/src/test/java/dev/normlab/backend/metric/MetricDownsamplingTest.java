@@ -93,7 +93,7 @@ class MetricDownsamplingTest {
         List<Long> steps = new ArrayList<>(series.values().keySet());
         WorkerClient worker = new WorkerClient(mvc, fixtures.workerBearer());
         for (int from = 0; from < steps.size(); from += 1000) {
-            ingest.ingest(run, MetricApi.batch(1, series, steps.subList(from, Math.min(steps.size(), from + 1000))));
+            ingest.ingest(fixtures.workerCaller(), run, MetricApi.batch(1, series, steps.subList(from, Math.min(steps.size(), from + 1000))));
             if (from % 20_000 == 0) {
                 worker.heartbeat(run, 1); // as a worker would: a slow (loaded) machine must not lose the lease
             }

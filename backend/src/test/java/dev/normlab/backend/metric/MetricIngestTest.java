@@ -94,7 +94,7 @@ class MetricIngestTest {
         assertThat(metrics.history(id, "")).bodyJson().extractingPath("$.series[*].key").asArray()
                 .containsExactly("eval_loss", "train_loss");
         assertThat(storedPoints(id)).isEqualTo(600 + 12);
-        assertThat(mvc.get().uri("/actuator/prometheus")).hasStatusOk().bodyText().contains("normlab_metric_points_ingested_total");
+        assertThat(mvc.get().uri("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer())).hasStatusOk().bodyText().contains("normlab_metric_points_ingested_total");
         BlockCheck.assertBlocksMatch(jdbc, id, train);
         BlockCheck.assertBlocksMatch(jdbc, id, eval);
     }
@@ -164,7 +164,7 @@ class MetricIngestTest {
             Collections.shuffle(mine, new Random(100 + w));
             writers.add(() -> {
                 for (int from = 0; from < mine.size(); from += 500) {
-                    ingest.ingest(id, MetricApi.batch(1, train, mine.subList(from, from + 500)));
+                    ingest.ingest(fixtures.workerCaller(), id, MetricApi.batch(1, train, mine.subList(from, from + 500)));
                 }
                 return null;
             });

@@ -115,7 +115,7 @@ class ClaimLatencyBench {
                 start.await();
                 while (true) {
                     long t0 = System.nanoTime();
-                    var claimed = queue.claimOnce(name, "cpu", 1L << 40);
+                    var claimed = queue.claimOnce(Worker.of(fixtures.workerCaller(), name), "cpu", 1L << 40);
                     long elapsed = System.nanoTime() - t0;
                     if (claimed.isEmpty()) {
                         return claims;

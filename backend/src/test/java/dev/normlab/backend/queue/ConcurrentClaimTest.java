@@ -53,7 +53,7 @@ class ConcurrentClaimTest {
             results.add(pool.submit(() -> {
                 start.await();
                 List<Long> mine = new ArrayList<>();
-                for (Optional<Assignment> a; (a = queue.claimOnce(worker, "cpu", 1L << 40)).isPresent(); ) {
+                for (Optional<Assignment> a; (a = queue.claimOnce(Worker.of(fixtures.workerCaller(), worker), "cpu", 1L << 40)).isPresent(); ) {
                     mine.add(a.get().runId());
                 }
                 return mine;

@@ -42,7 +42,7 @@ class FairnessTest {
         int b = 0;
         int bInFirstTen = 0;
         for (int i = 0; i < 100; i++) {
-            long id = queue.claimOnce("w", "cpu", 1L << 40).orElseThrow().runId();
+            long id = queue.claimOnce(Worker.of(fixtures.workerCaller(), "w"), "cpu", 1L << 40).orElseThrow().runId();
             assertThat(teamA.contains(id) || teamB.contains(id)).isTrue();
             if (teamB.contains(id)) {
                 b++;
@@ -58,7 +58,7 @@ class FairnessTest {
         Fixtures.Team a = fixtures.newTeam("a");
         Fixtures.Team b = fixtures.newTeam("b");
         submitter.submit(a, 50);
-        while (queue.claimOnce("w", "cpu", 1L << 40).isPresent()) {
+        while (queue.claimOnce(Worker.of(fixtures.workerCaller(), "w"), "cpu", 1L << 40).isPresent()) {
             // drain: A's clock is now far ahead of B's
         }
         Set<Long> teamB = ids(submitter.submit(b, 20));
@@ -66,7 +66,7 @@ class FairnessTest {
 
         int aInFirstTen = 0;
         for (int i = 0; i < 10; i++) {
-            aInFirstTen += teamA.contains(queue.claimOnce("w", "cpu", 1L << 40).orElseThrow().runId()) ? 1 : 0;
+            aInFirstTen += teamA.contains(queue.claimOnce(Worker.of(fixtures.workerCaller(), "w"), "cpu", 1L << 40).orElseThrow().runId()) ? 1 : 0;
         }
         assertThat(teamB).hasSize(20);
         assertThat(aInFirstTen).isBetween(4, 6);

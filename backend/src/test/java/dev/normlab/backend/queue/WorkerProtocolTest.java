@@ -124,15 +124,15 @@ class WorkerProtocolTest {
     @Test
     void theLeaseFenceOtherFeaturesUseAcceptsOnlyTheCurrentRunningAttempt() {
         long id = submit(Fixtures.SPEC);
-        assertThatThrownBy(() -> fence.requireLease(id, 0)).isInstanceOf(LeaseLostException.class);
+        assertThatThrownBy(() -> fence.requireLease(fixtures.workerCaller(), id, 0)).isInstanceOf(LeaseLostException.class);
         worker.claimRun();
-        fence.requireLease(id, 1);
+        fence.requireLease(fixtures.workerCaller(), id, 1);
         worker.release(id, 1);
         worker.claimRun();
-        assertThatThrownBy(() -> fence.requireLease(id, 1)).isInstanceOf(LeaseLostException.class);
-        fence.requireLease(id, 2);
+        assertThatThrownBy(() -> fence.requireLease(fixtures.workerCaller(), id, 1)).isInstanceOf(LeaseLostException.class);
+        fence.requireLease(fixtures.workerCaller(), id, 2);
         worker.finish(id, 2, "\"status\": \"SUCCEEDED\"");
-        assertThatThrownBy(() -> fence.requireLease(id, 2)).isInstanceOf(LeaseLostException.class);
+        assertThatThrownBy(() -> fence.requireLease(fixtures.workerCaller(), id, 2)).isInstanceOf(LeaseLostException.class);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.normlab.backend.support;
 
 import dev.normlab.backend.system.NormLabHome;
+import dev.normlab.backend.team.Caller;
+import dev.normlab.backend.team.CallerDirectory;
 import dev.normlab.backend.team.TeamService;
 import com.jayway.jsonpath.JsonPath;
 import java.io.IOException;
@@ -24,11 +26,13 @@ public class Fixtures {
             {"project": "default", "optimizer": {"name": "sinkgd"}, "steps": 10}""";
 
     private final TeamService teams;
+    private final CallerDirectory callers;
     private final JdbcClient jdbc;
     private final NormLabHome home;
 
-    Fixtures(TeamService teams, JdbcClient jdbc, NormLabHome home) {
+    Fixtures(TeamService teams, CallerDirectory callers, JdbcClient jdbc, NormLabHome home) {
         this.teams = teams;
+        this.callers = callers;
         this.jdbc = jdbc;
         this.home = home;
     }
@@ -39,6 +43,16 @@ public class Fixtures {
 
     public String workerBearer() {
         return "Bearer " + read("worker-token");
+    }
+
+    /** The caller a {@code Bearer …} header stands for. */
+    public Caller caller(String bearer) {
+        return callers.forToken(bearer.substring("Bearer ".length())).orElseThrow();
+    }
+
+    /** The bootstrap's platform worker token as a caller. */
+    public Caller workerCaller() {
+        return caller(workerBearer());
     }
 
     /** A new team with one member (bearer token) and a project named like the team. */

@@ -2,7 +2,6 @@ package dev.normlab.backend.support;
 
 import dev.normlab.api.spec.RunSpec;
 import dev.normlab.backend.run.RunService;
-import dev.normlab.backend.team.Authenticator;
 import dev.normlab.backend.team.Caller;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -12,18 +11,18 @@ import tools.jackson.databind.json.JsonMapper;
 public class Submitter {
 
     private final RunService runs;
-    private final Authenticator authenticator;
+    private final Fixtures fixtures;
     private final JsonMapper json;
 
-    Submitter(RunService runs, Authenticator authenticator, JsonMapper json) {
+    Submitter(RunService runs, Fixtures fixtures, JsonMapper json) {
         this.runs = runs;
-        this.authenticator = authenticator;
+        this.fixtures = fixtures;
         this.json = json;
     }
 
     /** Submits {@code count} runs into the team's project; returns their ids in submit order. */
     public long[] submit(Fixtures.Team team, int count) {
-        Caller caller = authenticator.authenticate(team.bearer());
+        Caller caller = fixtures.caller(team.bearer());
         RunSpec spec = json.readValue(team.spec("sinkgd"), RunSpec.class);
         long[] ids = new long[count];
         for (int i = 0; i < count; i++) {

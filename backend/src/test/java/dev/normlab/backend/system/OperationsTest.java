@@ -8,6 +8,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 
@@ -36,7 +37,12 @@ class OperationsTest {
         mvc.post().uri("/api/v1/runs").header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer())
                 .contentType(MediaType.APPLICATION_JSON).content(Fixtures.SPEC).exchange();
         assertThat(mvc.get().uri("/actuator/health")).hasStatusOk().bodyJson().extractingPath("$.status").isEqualTo("UP");
-        assertThat(mvc.get().uri("/actuator/prometheus")).hasStatusOk().bodyText()
+        // metrics need credentials: an admin's token or a worker token (a Prometheus scraper holds one)
+        assertThat(mvc.get().uri("/actuator/prometheus")).hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(mvc.get().uri("/actuator/metrics")).hasStatus(HttpStatus.UNAUTHORIZED);
+        assertThat(mvc.get().uri("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, fixtures.newTeam("ops").bearer()))
+                .hasStatus(HttpStatus.FORBIDDEN);
+        assertThat(mvc.get().uri("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer())).hasStatusOk().bodyText()
                 .contains("normlab_queue_depth").containsPattern("normlab_runs\\{[^}]*status=\"QUEUED\"[^}]*\\} [1-9]");
     }
 }

@@ -21,9 +21,9 @@ class AdminBootstrapTest {
     @Autowired
     JdbcClient jdbc;
     @Autowired
-    Authenticator authenticator;
-    @Autowired
     AdminBootstrap bootstrap;
+    @Autowired
+    dev.normlab.backend.support.Fixtures fixtures;
 
     @Test
     void firstStartWritesBothTokensOwnerOnlyAndTheyAuthenticateAsAdminAndWorker() throws Exception {
@@ -32,10 +32,10 @@ class AdminBootstrapTest {
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(admin))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(worker))).isEqualTo("rw-------");
-        Caller adminCaller = authenticator.authenticate("Bearer " + Files.readString(admin).trim());
+        Caller adminCaller = fixtures.caller("Bearer " + Files.readString(admin).trim());
         assertThat(adminCaller.kind()).isEqualTo(Caller.Kind.USER);
         assertThat(adminCaller.teamIds()).hasSize(1);
-        assertThat(authenticator.authenticate("Bearer " + Files.readString(worker).trim()).isWorker()).isTrue();
+        assertThat(fixtures.caller("Bearer " + Files.readString(worker).trim()).isWorker()).isTrue();
         assertThat(jdbc.sql("select count(*) from projects p join teams t on t.id = p.team_id "
                 + "where t.name = 'default' and p.name = 'default'").query(Long.class).single()).isEqualTo(1);
     }
@@ -51,7 +51,7 @@ class AdminBootstrapTest {
     @Test
     void aSecondStartOnTheSameDatabaseCreatesNothing() {
         long users = jdbc.sql("select count(*) from users").query(Long.class).single();
-        assertThat(bootstrap.createIfEmpty()).isEmpty();
+        assertThat(bootstrap.createIfEmpty(null)).isEmpty();
         assertThat(jdbc.sql("select count(*) from users").query(Long.class).single()).isEqualTo(users);
     }
 }

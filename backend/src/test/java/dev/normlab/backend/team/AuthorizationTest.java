@@ -27,8 +27,6 @@ class AuthorizationTest {
     Fixtures fixtures;
     @Autowired
     RunAccess runAccess;
-    @Autowired
-    Authenticator authenticator;
 
     private long submit(Fixtures.Team team) {
         return Fixtures.idOf(mvc.post().uri("/api/v1/runs").header(HttpHeaders.AUTHORIZATION, team.bearer())
@@ -95,10 +93,10 @@ class AuthorizationTest {
         Fixtures.Team b = fixtures.newTeam("b");
         long run = submit(a);
 
-        runAccess.requireVisible(authenticator.authenticate(a.bearer()), run);
-        assertThatThrownBy(() -> runAccess.requireVisible(authenticator.authenticate(b.bearer()), run))
+        runAccess.requireVisible(fixtures.caller(a.bearer()), run);
+        assertThatThrownBy(() -> runAccess.requireVisible(fixtures.caller(b.bearer()), run))
                 .isInstanceOf(RunNotFoundException.class);
-        assertThatThrownBy(() -> runAccess.requireVisible(authenticator.authenticate(fixtures.workerBearer()), run))
+        assertThatThrownBy(() -> runAccess.requireVisible(fixtures.caller(fixtures.workerBearer()), run))
                 .isInstanceOf(RunNotFoundException.class);
     }
 
@@ -123,7 +121,8 @@ class AuthorizationTest {
                 .hasStatusOk().bodyJson().extractingPath("$[*].name").asArray().containsExactlyInAnyOrder("ablation", team.name());
 
         var issued = mvc.post().uri("/api/v1/tokens").header(HttpHeaders.AUTHORIZATION, team.bearer())
-                .contentType(MediaType.APPLICATION_JSON).content("{\"name\": \"gpu box\", \"kind\": \"WORKER\"}").exchange();
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"name\": \"gpu box\", \"kind\": \"WORKER\", \"team\": \"" + team.name() + "\"}").exchange();
         assertThat(issued).hasStatus(HttpStatus.CREATED);
         String token = com.jayway.jsonpath.JsonPath.read(issued.getResponse().getContentAsByteArray().length == 0 ? "{}"
                 : new String(issued.getResponse().getContentAsByteArray(), java.nio.charset.StandardCharsets.UTF_8), "$.token");
