@@ -1,7 +1,7 @@
 /**
  * The API's shapes, from the backend's own OpenAPI document (schema.d.ts, `npm run api:refresh`).
- * Fields the backend is adding (accounts, history, workers, queue order) are declared here as optional
- * until the committed document has them, so an older backend degrades instead of breaking the page.
+ * Fields the backend is still adding are declared here as optional until the committed document has them,
+ * so an older backend degrades instead of breaking the page.
  */
 import type { components } from './schema';
 
@@ -34,7 +34,8 @@ export type Run = Omit<
   'status'
 > & {
   status: RunStatus;
-  submittedBy?: string | null;
+  submittedBy: string | null;
+  /** being added to the backend: why a queued run is not claimed yet */
   waitingReason?: string | null;
 };
 
@@ -46,31 +47,12 @@ export interface RunPage {
   totalPages: number;
 }
 
-export type TeamRole = 'OWNER' | 'MEMBER' | 'VIEWER';
+export type Me = S['MeView'];
+export type TeamRole = Me['teams'][number]['role'];
 
-export interface Me {
-  id: number;
-  username: string;
-  admin: boolean;
-  teams: { id: number; name: string; role: TeamRole }[];
-}
+export type HistoryEntry = Omit<S['Event'], 'detail' | 'actor'> & { actor: { kind: S['Actor']['kind']; name: string | null }; detail: string | null };
 
-export interface HistoryEntry {
-  at: string;
-  event: string;
-  actor: { kind: 'USER' | 'WORKER' | 'SYSTEM'; name: string | null };
-  detail: string | null;
-}
-
-export interface Worker {
-  name: string;
-  deviceKind: string;
-  deviceMemoryBytes: number | null;
-  team: string | null;
-  currentRunId: number | null;
-  lastSeenAt: string;
-  engine: Record<string, unknown> | null;
-}
+export type Worker = Nullable<S['WorkerView'], 'deviceMemoryBytes' | 'team' | 'currentRunId'> & { engine: Record<string, unknown> | null };
 
 export type XAxis = 'step' | 'tokens' | 'seconds';
 
