@@ -10,7 +10,7 @@ export function xAxis(x: XAxis): uPlot.Axis {
     label: X_LABEL[x],
     stroke: '#333',
     grid: { stroke: '#e6e6e6' },
-    values: (_u, splits) => splits.map((v) => (x === 'seconds' ? duration(v) : compact(v))),
+    values: (_u, splits) => splits.map((v) => (v == null ? '' : x === 'seconds' ? duration(v) : compact(v))),
   };
 }
 
@@ -20,7 +20,7 @@ export function yAxis(label: string): uPlot.Axis {
     stroke: '#333',
     grid: { stroke: '#e6e6e6' },
     size: 60,
-    values: (_u, splits) => splits.map((v) => num(v, 3)),
+    values: (_u, splits) => splits.map((v) => (v == null ? '' : num(v, 3))),
   };
 }
 

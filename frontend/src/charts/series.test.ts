@@ -85,9 +85,14 @@ describe('smoothEma', () => {
 describe('smoothingTau', () => {
   it('gives TensorBoard semantics per 1/1000 of the full extent, independent of the zoom', () => {
     // weight w per unit u: e^{-u/tau} = w
-    const tau = smoothingTau(0.6, 5000);
+    const tau = smoothingTau(0.6, 5000, 100_000);
     expect(Math.exp(-5 / tau)).toBeCloseTo(0.6, 12);
     expect(smoothingTau(0, 5000)).toBe(0);
+  });
+  it('uses the point spacing when the full run has fewer than 1000 points', () => {
+    // 81 points over 80 steps: one point per step, weight 0.8 per step as TensorBoard would apply it
+    const tau = smoothingTau(0.8, 80, 81);
+    expect(Math.exp(-1 / tau)).toBeCloseTo(0.8, 12);
   });
 });
 

@@ -22,14 +22,15 @@ export interface SeriesIn {
 
 /**
  * Time constant of the smoothing in x units. The slider's weight w in [0, 1) means what TensorBoard's
- * weight means for one point every `unit` of x (unit = the full x extent / 1000, the default bucket width
- * of the whole run): tau = -unit / ln(w). Tied to the full extent, not the zoomed one, so zooming (which
- * narrows the buckets) leaves the curve's shape alone.
+ * weight means per point of the full run at up to 1000 points: unit = full x extent / min(points - 1, 1000)
+ * and tau = -unit / ln(w). It depends on the full (unzoomed) series only, so zooming, which narrows the
+ * buckets, leaves the curve's shape alone.
  */
-export function smoothingTau(weight: number, fullExtent: number): number {
+export function smoothingTau(weight: number, fullExtent: number, fullPoints = 1001): number {
   if (!(weight > 0) || !(fullExtent > 0)) return 0;
   const w = Math.min(weight, 0.999);
-  return -(fullExtent / 1000) / Math.log(w);
+  const unit = fullExtent / Math.min(1000, Math.max(1, fullPoints - 1));
+  return -unit / Math.log(w);
 }
 
 /**

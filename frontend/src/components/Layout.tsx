@@ -44,7 +44,7 @@ export function Layout() {
           ))}
         </ul>
         <div className="who">
-          <div title={me.data.username} className="ellipsis">Signed in as <strong>{me.data.username}</strong></div>
+          <div title={me.data.username} className="ellipsis">Signed in as <strong>{me.data.username}</strong>{me.data.admin ? ' (admin)' : ''}</div>
           <button className="link" onClick={() => signOut.mutate()}>Sign out</button>
         </div>
       </nav>

@@ -25,8 +25,8 @@ export function compact(n: number | null | undefined): string {
   const a = Math.abs(n);
   if (a >= 1e9) return `${(n / 1e9).toFixed(2)}B`;
   if (a >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
-  if (a >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
-  return String(Math.round(n * 100) / 100);
+  if (a >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  return String(Number(n.toPrecision(4)));
 }
 
 export function duration(seconds: number | null | undefined): string {

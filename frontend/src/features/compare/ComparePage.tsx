@@ -64,13 +64,7 @@ export function ComparePage() {
   const tokens = useQuery(compareQuery(runIds, key, 'tokens', 1000));
   const runs = useQueries({ queries: runIds.map((id) => runQuery(id)) });
 
-  const fullExtent = useMemo(() => {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const s of extent.data?.series ?? []) for (const p of s.points) { lo = Math.min(lo, p.x); hi = Math.max(hi, p.x); }
-    return hi > lo ? hi - lo : 0;
-  }, [extent.data]);
-  const tau = smoothingTau(smooth, fullExtent);
+  const tau = useMemo(() => tauOf(extent.data, smooth), [extent.data, smooth]);
 
   const aligned = useMemo(() => alignSeries(toSeries(main.data), { tau, logY }), [main.data, tau, logY]);
   const yRange = useMemo(() => (ignoreOutliers ? robustRange(aligned.runs.flatMap((r) => r.line)) : null), [aligned, ignoreOutliers]);
@@ -80,9 +74,16 @@ export function ComparePage() {
       x, yLabel: key, logY, yRange: yRange && logY ? [Math.max(yRange[0], 1e-12), yRange[1]] : yRange,
       lines: aligned.runs.map((r) => ({ label: `#${r.runId}`, color: runColor(r.runId), width: 2 })),
       bands: aligned.runs.map((r) => runBandColor(r.runId)),
+      legend: false,
     });
     o.hooks = {
-      draw: [() => {
+      draw: [(u: uPlot) => {
+        // the visible x range, for a deep link's round trip (and the browser tests)
+        const el = u.root.parentElement?.parentElement;
+        if (el) {
+          el.dataset.xMin = String(u.scales.x.min);
+          el.dataset.xMax = String(u.scales.x.max);
+        }
         if (performance.getEntriesByName('normlab:compare-response').length) {
           performance.mark('normlab:compare-drawn');
           performance.measure('normlab:compare-render', 'normlab:compare-response', 'normlab:compare-drawn');
@@ -99,9 +100,10 @@ export function ComparePage() {
   // legend: final value (raw, full range), tokens to reach the baseline's final value on the curve as shown
   const legend = useMemo(() => {
     const series = toSeries(tokens.data);
+    const tokensTau = tauOf(tokens.data, smooth);
     const curves = series.map((s) => {
       const xs = s.points.map((p) => p.x);
-      const ys = smoothEma(xs, s.points.map((p) => p.value), smoothingTau(smooth, extentOf(xs)));
+      const ys = smoothEma(xs, s.points.map((p) => p.value), tokensTau);
       return { runId: s.runId, xs, ys, final: finalValue(s.points), shownFinal: lastNonNull(ys) };
     });
     const base = curves.find((c) => c.runId === baseline);
@@ -169,11 +171,11 @@ export function ComparePage() {
                 return (
                   <tr key={id} data-run-id={id}>
                     <td><input type="radio" name="baseline" aria-label={`Use run ${id} as baseline`} checked={baseline === id} onChange={() => url.set({ base: String(id) })} /></td>
-                    <td className="legend-name">
+                    <td><span className="legend-name">
                       <RunSwatch color={runColor(id)} />
                       <Link to={`/runs/${id}`} title={r?.name} className="ellipsis">#{id} {r?.name ?? ''}</Link>
-                      {r?.spec?.optimizer && <span className="muted small"> {r.spec.optimizer.name} lr {num(r.spec.optimizer.lr, 3)}</span>}
-                    </td>
+                      {r?.spec?.optimizer && <span className="muted small nowrap"> {r.spec.optimizer.name} lr {num(r.spec.optimizer.lr, 3)}</span>}
+                    </span></td>
                     <td>{r ? <StatusBadge status={r.status} /> : runs[i]?.error ? <span className="field-error">not found</span> : '…'}</td>
                     <td className="num" data-testid="legend-final" data-value={l?.final ?? ''}>{num(l?.final ?? null)}</td>
                     <td className="num" data-testid="legend-reach">{l?.reach != null ? compact(l.reach) : '—'}</td>
@@ -190,8 +192,16 @@ export function ComparePage() {
   );
 }
 
-function extentOf(xs: number[]): number {
-  return xs.length > 1 ? xs[xs.length - 1] - xs[0] : 0;
+/** The smoothing scale from a full-range answer: its x extent and the most points any run has in it. */
+function tauOf(full: MetricHistory | undefined, weight: number): number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  let points = 0;
+  for (const s of full?.series ?? []) {
+    for (const p of s.points) { lo = Math.min(lo, p.x); hi = Math.max(hi, p.x); }
+    points = Math.max(points, s.pointsInRange);
+  }
+  return hi > lo ? smoothingTau(weight, hi - lo, points) : 0;
 }
 
 function lastNonNull(ys: (number | null)[]): number | null {

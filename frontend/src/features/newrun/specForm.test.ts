@@ -18,6 +18,11 @@ describe('form <-> spec', () => {
     expect(toSpec(v)).toEqual({ project: 'default', optimizer: { name: 'swan', lr: 0.005 }, steps: 40, tags: ['a', 'b', 'c'] });
   });
 
+  it('names the default preset when dimensions override it (the backend needs one)', () => {
+    expect(toSpec({ ...emptyForm(), 'model.layers': '1' })).toEqual({ model: { preset: 'nano', layers: 1 } });
+    expect(toSpec({ ...emptyForm(), 'model.preset': 'micro', 'model.layers': '2' })).toEqual({ model: { preset: 'micro', layers: 2 } });
+  });
+
   it('reads a resolved spec back as the choices that differ from the defaults', () => {
     const v = fromSpec(resolved);
     expect(v['optimizer.name']).toBe('sinkgd');

@@ -126,6 +126,9 @@ export function toSpec(v: FormValues): Record<string, unknown> {
     if (raw == null || raw.trim() === '') continue;
     setPath(spec, f.path, parse(f, raw));
   }
+  // dimensions override a preset; the backend needs it named (an empty preset field means the default, nano)
+  const model = spec.model as Record<string, unknown> | undefined;
+  if (model && model.preset == null) spec.model = { preset: defaultOf(BY_PATH.get('model.preset')!, v), ...model };
   return spec;
 }
 
@@ -191,9 +194,6 @@ export function validate(v: FormValues): Record<string, string> {
     errors['tokenBudget'] = `tokenBudget is smaller than one step (batchSize x gradAccum x seqLen tokens = ${tps})`;
   if ((v['precision'] ?? '').trim() === 'bf16' && (v['device'] ?? '').trim() !== 'gpu')
     errors['precision'] = 'bf16 needs device gpu: CPU training runs in fp32';
-  const custom = ['model.hidden', 'model.intermediate', 'model.heads', 'model.layers'];
-  if ((v['model.preset'] ?? '') === '' && custom.some((p) => num(p) != null) && !custom.every((p) => num(p) != null))
-    errors['model'] = 'give a preset or all of hidden, intermediate, heads and layers';
   const hidden = num('model.hidden') ?? PRESET_DIMS[v['model.preset'] || 'nano']?.hidden;
   const heads = num('model.heads') ?? PRESET_DIMS[v['model.preset'] || 'nano']?.heads;
   if (hidden != null && heads != null && heads > 0 && hidden % heads !== 0 && !errors['model.heads'])

@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { api } from '../../api/endpoints';
 import { workersQuery } from '../../api/queries';
-import type { RunPage } from '../../api/types';
+import type { Run, RunPage } from '../../api/types';
 import { runColor } from '../../charts/colors';
 import { ago, bytes, time } from '../../components/format';
 import { Empty, ErrorView, Loading } from '../../components/States';
@@ -23,6 +23,14 @@ export function QueuePage() {
   const q = useQuery({ queryKey: ['runs', 'list', 'queue'], queryFn: ({ signal }) => queued(signal), refetchInterval: 3000 });
   const running = useQuery({ queryKey: ['runs', 'list', 'running'], queryFn: ({ signal }) => api.runs.list({ status: ['RUNNING'], size: 200 }, signal), refetchInterval: 3000 });
   const workers = useQuery(workersQuery());
+  const gpuSeen = workers.data?.some((w) => w.deviceKind === 'gpu');
+  const cpuSeen = workers.data?.some((w) => w.deviceKind === 'cpu');
+  /** the backend's reason when it gives one, else what the workers list makes plain */
+  const waiting = (r: Run) => r.waitingReason
+    ?? (r.notBefore && Date.parse(r.notBefore) > Date.now() ? `retry backoff until ${time(r.notBefore)}`
+      : workers.data && r.spec?.device === 'gpu' && !gpuSeen ? 'needs a GPU worker: none seen in the last hour'
+        : workers.data && r.spec?.device === 'cpu' && !cpuSeen ? 'needs a CPU worker: none seen in the last hour'
+          : workers.data && workers.data.length === 0 ? 'no worker seen in the last hour' : 'next free worker');
   return (
     <section aria-labelledby="queue-title">
       <header className="page-head"><h1 id="queue-title">Queue and workers</h1></header>
@@ -40,7 +48,7 @@ export function QueuePage() {
                     <td><Link className="run-name" to={`/runs/${r.id}`} title={r.name}><RunSwatch color={runColor(r.id)} /><span className="ellipsis">#{r.id} {r.name}</span></Link></td>
                     <td>{r.priority}</td>
                     <td>{r.spec?.device}</td>
-                    <td>{r.waitingReason ?? (r.notBefore ? `retry backoff until ${time(r.notBefore)}` : '—')}</td>
+                    <td>{waiting(r)}</td>
                     <td>{ago(r.createdAt)}</td>
                   </tr>
                 ))}
@@ -59,7 +67,7 @@ export function QueuePage() {
                 <tr key={r.id}>
                   <td><Link className="run-name" to={`/runs/${r.id}`} title={r.name}><RunSwatch color={runColor(r.id)} /><span className="ellipsis">#{r.id} {r.name}</span></Link></td>
                   <td><StatusBadge status={r.status} cancelRequested={r.cancelRequested} /></td>
-                  <td className="ellipsis" title={r.workerName ?? ''}>{r.workerName}</td>
+                  <td><span className="ellipsis cell-max" title={r.workerName ?? ''}>{r.workerName}</span></td>
                   <td>{r.attempt}</td>
                   <td>{r.leaseUntil ? ago(r.leaseUntil) : '—'}</td>
                 </tr>
@@ -78,7 +86,7 @@ export function QueuePage() {
             <tbody>
               {workers.data.map((w) => (
                 <tr key={w.name}>
-                  <td className="ellipsis" title={w.name}>{w.name}</td>
+                  <td><span className="ellipsis cell-max" title={w.name}>{w.name}</span></td>
                   <td>{w.deviceKind}</td>
                   <td className="num">{bytes(w.deviceMemoryBytes)}</td>
                   <td>{w.team ?? 'platform'}</td>
