@@ -11,6 +11,9 @@ import { keys } from '../../api/queries';
 import { ENDED, type MetricHistory, type RunStatus, type XAxis } from '../../api/types';
 import { mergeLive, type BucketPoint, type LivePoint } from '../../charts/series';
 
+/** Raw live points kept per series, as a multiple of the history's maxPoints, before a re-bucketing refetch. */
+const LIVE_REBUCKET_FACTOR = 4;
+
 export type LiveState = 'connecting' | 'live' | 'ended' | 'off' | 'reconnecting';
 
 export function mergeIntoHistory(h: MetricHistory | undefined, points: LivePoint[], x: XAxis, runId: number): MetricHistory | undefined {
@@ -54,8 +57,14 @@ export function useLiveRun(runId: number, status: RunStatus | undefined, metrics
       const pts = buffer;
       buffer = [];
       performance.mark('normlab:live-flush-start');
-      qc.setQueryData<MetricHistory>(metricsKey, (h) => mergeIntoHistory(h, pts, x, runId));
+      const merged = qc.setQueryData<MetricHistory>(metricsKey, (h) => mergeIntoHistory(h, pts, x, runId));
       performance.mark('normlab:live-flush-end');
+      // raw live points pile up on a long run: past a few times maxPoints, ask the server to re-bucket
+      // (the chart keeps the user's zoom; a refetch already under way is not restarted, and points that land
+      // while it runs come back with the next batch's re-read or the final refetch at the end)
+      if (merged && merged.series.some((s) => s.points.length > LIVE_REBUCKET_FACTOR * merged.maxPoints)) {
+        qc.invalidateQueries({ queryKey: metricsKey, exact: true }, { cancelRefetch: false });
+      }
     };
     es.addEventListener('open', () => setState('live'));
     es.addEventListener('error', () => setState(es.readyState === EventSource.CLOSED ? 'ended' : 'reconnecting'));

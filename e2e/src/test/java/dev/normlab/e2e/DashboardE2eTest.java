@@ -86,10 +86,7 @@ class DashboardE2eTest {
         if (browser != null) {
             browser.close();
         }
-        if (agent != null) {
-            agent.requestShutdown();
-            agentThread.join(Duration.ofSeconds(60).toMillis());
-        }
+        stopAgent();
         if (backend != null) {
             backend.close();
         }
@@ -198,6 +195,12 @@ class DashboardE2eTest {
         browser.go("/runs/" + id);
         browser.waitFor(() -> "RUNNING".equals(browser.find(".run-head .badge").getAttribute("data-status")),
                 "the agent to claim it", TRAINING);
+        browser.screenshot("04-running");
+        browser.go("/queue");
+        assertThat(browser.find("[data-testid=running]").getText()).contains("long run to cancel").contains("browser-e2e-agent");
+        assertThat(browser.find("[data-testid=workers]").getText()).contains("browser-e2e-agent");
+        browser.screenshot("04-queue-and-workers");
+        browser.go("/runs/" + id);
         browser.find("[data-testid=cancel-run]").click();
         browser.waitFor(() -> "CANCELLED".equals(browser.find(".run-head .badge").getAttribute("data-status")),
                 "the cancel to reach the worker", Duration.ofSeconds(60));
@@ -211,6 +214,9 @@ class DashboardE2eTest {
         startAgent();
         long other = user.submit(spec("adamw baseline", "adamw", 200));
         awaitEnd(other);
+        browser.go("/runs?cols=name,status,optimizer,lr,model,steps,tokens,finalLoss,ppl,tps,state,by,created,duration,worker");
+        assertThat(browser.find("[data-testid=runs-table] tbody").getText()).contains("adamw baseline").contains("form run");
+        browser.screenshot("05-runs");
         browser.go("/runs/" + formRunId);
         String colourOnRunPage = browser.find(".run-head .swatch").getCssValue("background-color");
 
@@ -292,7 +298,32 @@ class DashboardE2eTest {
         browser.signIn("admin", backend.adminPassword());
     }
 
+    @Test
+    @Order(9)
+    void aBackendThatGoesAwaySaysSoInsteadOfABlankPage() {
+        browser.go("/runs");
+        browser.find("[data-testid=runs-table]");
+        stopAgent();
+        backend.close();
+        backend = null;
+        browser.find("nav a[href='/queue']").click();
+        assertThat(browser.find("[data-testid=backend-down]").getText()).contains("The backend is not reachable");
+        browser.screenshot("09-backend-down");
+    }
+
     // --- helpers
+
+    private static void stopAgent() {
+        if (agent != null) {
+            agent.requestShutdown();
+            try {
+                agentThread.join(Duration.ofSeconds(60).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            agent = null;
+        }
+    }
 
     private static void fill(String path, String value) {
         browser.type("#f-" + path.replace('.', '-'), value);
