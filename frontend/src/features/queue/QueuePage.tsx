@@ -31,6 +31,15 @@ export function QueuePage() {
       : workers.data && r.spec?.device === 'gpu' && !gpuSeen ? 'needs a GPU worker: none seen in the last hour'
         : workers.data && r.spec?.device === 'cpu' && !cpuSeen ? 'needs a CPU worker: none seen in the last hour'
           : workers.data && workers.data.length === 0 ? 'no worker seen in the last hour' : 'next free worker');
+  const down = [q.error, running.error, workers.error].find((e) => e instanceof ApiError && e.unreachable);
+  if (down) {
+    return (
+      <section aria-labelledby="queue-title">
+        <header className="page-head"><h1 id="queue-title">Queue and workers</h1></header>
+        <ErrorView error={down} retry={() => { q.refetch(); running.refetch(); workers.refetch(); }} />
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="queue-title">
       <header className="page-head"><h1 id="queue-title">Queue and workers</h1></header>

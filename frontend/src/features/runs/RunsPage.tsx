@@ -132,6 +132,11 @@ export function RunsPage() {
             onKeyDown={(e) => { if (e.key === 'Enter') url.set({ tag: (e.target as HTMLInputElement).value, page: null }); }}
             onBlur={(e) => { if (e.target.value !== (query.tag ?? '')) url.set({ tag: e.target.value, page: null }); }} />
         </label>
+        <label>Submitted by
+          <input defaultValue={query.submittedBy ?? ''} size={10} placeholder="user name"
+            onKeyDown={(e) => { if (e.key === 'Enter') url.set({ by: (e.target as HTMLInputElement).value, page: null }); }}
+            onBlur={(e) => { if (e.target.value !== (query.submittedBy ?? '')) url.set({ by: e.target.value, page: null }); }} />
+        </label>
         <fieldset className="chips"><legend>Status</legend>
           {statusChoices.map((s) => (
             <label key={s} className="chip">
