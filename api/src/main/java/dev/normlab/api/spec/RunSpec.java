@@ -32,9 +32,11 @@ import java.util.List;
  * @param gradClip global gradient-norm clip (0 = off, as in the papers' harness)
  * @param checkpointEvery steps between checkpoints (0 = only at the end)
  * @param device {@code cpu}, {@code gpu} or {@code any}: what the run needs of a worker
- * @param precision {@code fp32}, or {@code bf16} on a GPU
+ * @param precision {@code fp32}, or {@code bf16} with {@code device: gpu}: mixed precision (bf16 activations and
+ *     matmuls, fp32 master weights, gradients and optimizer math; {@link Precision#BF16_MIXED})
  * @param priority higher runs are claimed first
  */
+@PrecisionFitsDevice
 public record RunSpec(
         @Size(max = 200) String name,
         @NotBlank(groups = Submitted.class, message = "must name the project the run belongs to") @Size(max = 200) String project,
@@ -96,11 +98,6 @@ public record RunSpec(
         return steps == null || tokenBudget == null;
     }
 
-    @AssertTrue(message = "bf16 needs device gpu: CPU training runs in fp32")
-    public boolean isPrecisionSupportedByDevice() {
-        return !"bf16".equals(precision) || "gpu".equals(device);
-    }
-
     @AssertTrue(message = "tokenBudget is smaller than one step (batchSize x gradAccum x seqLen tokens)")
     public boolean isTokenBudgetAtLeastOneStep() {
         return tokenBudget == null || seqLen == null || batchSize == null || gradAccum == null
@@ -117,8 +114,16 @@ public record RunSpec(
         return steps != null ? steps : Math.max(1, tokenBudget / tokensPerStep());
     }
 
+    /**
+     * How the run stores weights, gradients and optimizer state, for its analytic memory: {@code bf16} runs are
+     * mixed precision, so they keep all three in fp32 ({@link Precision#BF16_MIXED}), not in bf16.
+     */
     public Precision precisionKind() {
-        return Precision.byId(precision).orElseThrow(() -> new IllegalArgumentException("precision: unknown '" + precision + "'"));
+        return switch (precision) {
+            case "fp32" -> Precision.FP32;
+            case "bf16" -> Precision.BF16_MIXED;
+            default -> throw new IllegalArgumentException("precision: unknown '" + precision + "'");
+        };
     }
 
     /** The model's dimensions, with the tokenizer's vocabulary where the model does not fix one. */

@@ -1,5 +1,6 @@
 package dev.normlab.api.worker;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -17,10 +18,17 @@ import jakarta.validation.constraints.Size;
  *     memory need exceeds it are skipped
  * @param waitSeconds how long the backend may hold the request open when nothing is queued (long poll);
  *     null = the server's default (25 s), 0 = answer at once
+ * @param engine the worker's engine self-check (libtorch version, flavor, device); null from older workers
  */
 public record ClaimRequest(
         @NotBlank @Size(max = 200) String workerName,
         @NotNull @Pattern(regexp = "cpu|gpu", message = "must be cpu or gpu") String deviceKind,
         @NotNull @Positive Long deviceMemoryBytes,
-        @PositiveOrZero @Max(60) Integer waitSeconds) {
+        @PositiveOrZero @Max(60) Integer waitSeconds,
+        @Valid EngineReport engine) {
+
+    /** A claim without an engine report (scripts, tests, workers before the self-check). */
+    public ClaimRequest(String workerName, String deviceKind, Long deviceMemoryBytes, Integer waitSeconds) {
+        this(workerName, deviceKind, deviceMemoryBytes, waitSeconds, null);
+    }
 }

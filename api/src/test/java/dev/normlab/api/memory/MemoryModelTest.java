@@ -55,6 +55,20 @@ class MemoryModelTest {
         assertThat(MemoryModel.estimate(dims, OptimizerKind.SWAN, Precision.BF16).savingVsAdamWFraction()).isCloseTo(0.60, within(0.01));
     }
 
+    @Test
+    void mixed_bf16_keeps_fp32_weights_gradients_and_state_the_papers_bf16_halves_them() {
+        ModelDims dims = ModelPreset.LLAMA_60M.dims();
+        for (OptimizerKind kind : OptimizerKind.values()) {
+            MemoryEstimate fp32 = MemoryModel.estimate(dims, kind, Precision.FP32);
+            MemoryEstimate mixed = MemoryModel.estimate(dims, kind, Precision.BF16_MIXED);
+            MemoryEstimate bf16 = MemoryModel.estimate(dims, kind, Precision.BF16);
+            assertThat(mixed.totalBytes()).as(kind.id()).isEqualTo(fp32.totalBytes());
+            assertThat(mixed.stateBytes()).as(kind.id()).isEqualTo(fp32.stateBytes());
+            assertThat(bf16.totalBytes() * 2).as(kind.id()).isEqualTo(fp32.totalBytes());
+        }
+        assertThat(Precision.byId("bf16-mixed")).contains(Precision.BF16_MIXED);
+    }
+
     private static double gib(MemoryEstimate e) {
         return e.weightsAndStateBytes() / GIB;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.normlab.api.memory.Precision;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
@@ -82,12 +83,24 @@ class RunSpecValidationTest {
     }
 
     @Test
-    void bf16_is_refused_on_cpu_and_steps_and_token_budget_exclude_each_other() {
-        assertThat(invalidFields(builder().precision("bf16").device("cpu").build())).containsExactly("precisionSupportedByDevice");
+    void bf16_is_refused_unless_the_run_asks_for_a_gpu_and_steps_and_token_budget_exclude_each_other() {
+        // named "precision", so the backend's 400 points at the field; "any" could land on a CPU worker
+        assertThat(invalidFields(builder().precision("bf16").device("cpu").build())).containsExactly("precision");
+        assertThat(invalidFields(builder().precision("bf16").device("any").build())).containsExactly("precision");
+        assertThat(invalidFields(builder().precision("bf16").build())).containsExactly("precision");
+        assertThat(validator.validate(builder().precision("bf16").device("any").build()))
+                .extracting(ConstraintViolation::getMessage).singleElement().asString().contains("device gpu");
         assertThat(invalidFields(builder().precision("bf16").device("gpu").build())).isEmpty();
+        assertThat(invalidFields(builder().precision("fp32").device("cpu").build())).isEmpty();
         assertThat(invalidFields(builder().steps(10L).tokenBudget(1_000_000L).build())).containsExactly("lengthUnambiguous");
         RunSpec byTokens = builder().tokenBudget(8L * 256 * 100).build();
         assertThat(byTokens.totalSteps()).isEqualTo(100);
+    }
+
+    @Test
+    void a_bf16_run_is_mixed_precision_so_its_memory_is_counted_in_fp32() {
+        assertThat(builder().precision("bf16").device("gpu").build().precisionKind()).isEqualTo(Precision.BF16_MIXED);
+        assertThat(builder().build().precisionKind()).isEqualTo(Precision.FP32);
     }
 
     @Test

@@ -1,6 +1,11 @@
 package dev.normlab.backend.memory;
 
+import dev.normlab.api.memory.ActivationModel;
+import dev.normlab.api.memory.MemoryEstimate;
 import dev.normlab.api.memory.MemoryModel;
+import dev.normlab.api.spec.RunFootprint;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Positive;
 import dev.normlab.api.memory.OptimizerKind;
 import dev.normlab.api.memory.Precision;
 import dev.normlab.api.model.ModelDims;
@@ -30,11 +35,14 @@ class MemoryController {
      * @param model a preset id (nano … llama-7b)
      * @param optimizers comma-separated; default all
      * @param dtype fp32 or bf16
+     * @param batchSize with {@code seqLen}: also the activations of one micro-batch and the memory a worker needs
      */
     @GetMapping("/estimate")
     Comparison estimate(@RequestParam String model,
             @RequestParam(defaultValue = "adamw,sgd,sinkgd,swan") String optimizers,
-            @RequestParam(defaultValue = "fp32") String dtype) {
+            @RequestParam(defaultValue = "fp32") String dtype,
+            @RequestParam(required = false) @Positive @Max(4_096) Integer batchSize,
+            @RequestParam(required = false) @Positive @Max(32_768) Integer seqLen) {
         List<FieldProblem> problems = new ArrayList<>();
         ModelPreset preset = ModelPreset.byId(model).orElse(null);
         if (preset == null) {
@@ -52,11 +60,18 @@ class MemoryController {
         if (precision == null) {
             problems.add(new FieldProblem("dtype", "unknown dtype '" + dtype + "', expected fp32 or bf16"));
         }
+        if ((batchSize == null) != (seqLen == null)) {
+            problems.add(new FieldProblem(batchSize == null ? "batchSize" : "seqLen", "give batchSize and seqLen together"));
+        }
         if (!problems.isEmpty()) {
             throw new InvalidRequestException(problems);
         }
         ModelDims d = preset.dims();
-        List<MemoryView> estimates = kinds.stream().map(k -> MemoryView.of(MemoryModel.estimate(d, k, precision))).toList();
+        List<MemoryView> estimates = kinds.stream().map(k -> {
+            MemoryEstimate state = MemoryModel.estimate(d, k, precision);
+            return batchSize == null ? MemoryView.of(state)
+                    : MemoryView.of(new RunFootprint(state, ActivationModel.bytes(d, batchSize, seqLen, precision)));
+        }).toList();
         return new Comparison(preset.id(), new Dims(d.hidden(), d.intermediate(), d.heads(), d.layers(), d.vocab()),
                 d.parameterCounts().total(), precision.id(), estimates);
     }

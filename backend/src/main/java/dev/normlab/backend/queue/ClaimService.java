@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Long-poll claims without holding a request thread: a claim that finds nothing parks as a waiter, and one
@@ -29,6 +30,7 @@ public class ClaimService implements SmartLifecycle {
 
     private final QueueService queue;
     private final WorkerRegistry workers;
+    private final JsonMapper json;
     private final QueueWakeup wakeup;
     private final QueueProperties properties;
     private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
@@ -38,7 +40,9 @@ public class ClaimService implements SmartLifecycle {
     private record Waiter(Worker worker, ClaimRequest request, long deadline, CompletableFuture<Optional<Assignment>> result) {
     }
 
-    ClaimService(QueueService queue, WorkerRegistry workers, QueueWakeup wakeup, QueueProperties properties) {
+    ClaimService(QueueService queue, WorkerRegistry workers, QueueWakeup wakeup, QueueProperties properties,
+            JsonMapper json) {
+        this.json = json;
         this.queue = queue;
         this.workers = workers;
         this.wakeup = wakeup;
@@ -48,7 +52,8 @@ public class ClaimService implements SmartLifecycle {
     /** Completes with the claimed run, or empty when nothing eligible came within the worker's wait. */
     public CompletableFuture<Optional<Assignment>> claim(Caller caller, ClaimRequest request) {
         Worker worker = Worker.of(caller, request.workerName());
-        workers.claiming(worker, request.deviceKind(), request.deviceMemoryBytes());
+        workers.claiming(worker, request.deviceKind(), request.deviceMemoryBytes(),
+                request.engine() == null ? null : json.writeValueAsString(request.engine()));
         Duration wait = request.waitSeconds() == null ? properties.longPoll()
                 : min(Duration.ofSeconds(request.waitSeconds()), properties.longPoll());
         if (wait.isZero() || !running) {
@@ -59,6 +64,11 @@ public class ClaimService implements SmartLifecycle {
         // the dispatcher makes the first attempt, so a run queued before the waiter parked is not missed
         wakeup.wakeAll();
         return waiter.result();
+    }
+
+    /** A claim that could not be answered (the request had ended): the run goes back, no retry spent. */
+    void handBack(Assignment assignment) {
+        queue.unclaim(assignment);
     }
 
     private Optional<Assignment> tryClaim(Worker worker, ClaimRequest request) {
@@ -94,7 +104,10 @@ public class ClaimService implements SmartLifecycle {
                 Optional<Assignment> claimed = tryClaim(waiter.worker(), waiter.request());
                 if (claimed.isPresent() || System.nanoTime() - waiter.deadline() >= 0) {
                     it.remove();
-                    waiter.result().complete(claimed);
+                    if (!waiter.result().complete(claimed)) {
+                        // the worker's request went away (disconnect, timeout) while the claim ran: hand it back
+                        claimed.ifPresent(queue::unclaim);
+                    }
                 } else {
                     nearest = Math.min(nearest, waiter.deadline());
                 }

@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param backoffBase first retry waits this long, doubling per failure of the same budget
  * @param backoffMax cap of the retry wait
  * @param longPoll the longest a claim waits for work before answering 204
+ * @param claimConfirm a claimed run is held this long for the worker's first heartbeat; a worker that never
+ *     confirms (it was gone when the claim was answered) gives the run back without spending a retry
  */
 @ConfigurationProperties("normlab.queue")
 public record QueueProperties(
@@ -23,7 +25,8 @@ public record QueueProperties(
         @DefaultValue("1") int codeRetries,
         @DefaultValue("10s") Duration backoffBase,
         @DefaultValue("5m") Duration backoffMax,
-        @DefaultValue("25s") Duration longPoll) {
+        @DefaultValue("25s") Duration longPoll,
+        @DefaultValue("15s") Duration claimConfirm) {
 
     public int leaseSeconds() {
         return (int) Math.max(1, lease.toSeconds());

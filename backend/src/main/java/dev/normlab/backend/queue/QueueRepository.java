@@ -39,22 +39,23 @@ class QueueRepository {
                     limit 1
                     for update skip locked)
                 update runs r set status = 'RUNNING', attempt = r.attempt + 1, worker_name = :worker,
-                                  worker_token_id = :token,
-                                  lease_until = now() + :leaseMs * interval '1 millisecond',
+                                  worker_token_id = :token, claim_confirmed = false,
+                                  lease_until = now() + :confirmMs * interval '1 millisecond',
                                   started_at = coalesce(r.started_at, now()), cancel_requested = false,
                                   not_before = null, updated_at = now()
                 from next where r.id = next.id
                 returning r.id, r.attempt, r.spec, r.checkpoint_step, r.checkpoint_location""")
                 .param("device", deviceKind).param("memory", deviceMemoryBytes).param("worker", worker.name())
                 .param("token", worker.tokenId()).param("team", worker.teamId())
-                .param("leaseMs", properties.lease().toMillis())
+                .param("confirmMs", Math.min(properties.claimConfirm().toMillis(), properties.lease().toMillis()))
                 .query(Claimed.class).optional();
     }
 
     /** Extends the lease; empty when the attempt no longer holds the run. */
     Optional<Boolean> heartbeat(long runId, int attempt, long token) {
         return jdbc.sql("""
-                update runs set lease_until = now() + :leaseMs * interval '1 millisecond', updated_at = now()
+                update runs set lease_until = now() + :leaseMs * interval '1 millisecond', claim_confirmed = true,
+                                updated_at = now()
                 where id = :id and attempt = :attempt and status = 'RUNNING' and worker_token_id = :token
                 returning cancel_requested""")
                 .param("id", runId).param("attempt", attempt).param("token", token).param("leaseMs", properties.lease().toMillis())
@@ -144,6 +145,28 @@ class QueueRepository {
      * Every RUNNING run whose lease expired: back to QUEUED with backoff, or FAILED once the infrastructure
      * budget is spent (CANCELLED if a cancel was pending). Records why on the run.
      */
+    /**
+     * RUNNING runs whose claim was never confirmed by a heartbeat in time: back to QUEUED at once, no retry spent
+     * (the worker was gone when its long poll was answered).
+     */
+    List<Reaped> reapUnconfirmed() {
+        return jdbc.sql("""
+                update runs set status = 'QUEUED', not_before = null, lease_until = null, updated_at = now(),
+                    error = 'attempt ' || attempt || ' on worker ' || coalesce(worker_name, '?')
+                            || ' never confirmed its claim; back in the queue without spending a retry'
+                where status = 'RUNNING' and not claim_confirmed and lease_until < now()
+                returning id, status, attempt""")
+                .query(Reaped.class).list();
+    }
+
+    /** Hands a claim back that could not be delivered (the waiting request was gone): no retry spent. */
+    boolean unclaim(long runId, int attempt) {
+        return jdbc.sql("""
+                update runs set status = 'QUEUED', not_before = null, lease_until = null, updated_at = now()
+                where id = ? and attempt = ? and status = 'RUNNING' and not claim_confirmed""")
+                .params(runId, attempt).update() == 1;
+    }
+
     List<Reaped> reapExpired() {
         return jdbc.sql("""
                 update runs set
@@ -158,7 +181,7 @@ class QueueRepository {
                             || case when not cancel_requested and infra_failures >= :retries
                                     then '; gave up after ' || (infra_failures + 1) || ' lost attempts' else '' end,
                     lease_until = null, updated_at = now()
-                where status = 'RUNNING' and lease_until < now()
+                where status = 'RUNNING' and claim_confirmed and lease_until < now()
                 returning id, status, attempt""")
                 .param("retries", properties.infraRetries()).param("baseMs", properties.backoffBase().toMillis())
                 .param("maxMs", properties.backoffMax().toMillis())

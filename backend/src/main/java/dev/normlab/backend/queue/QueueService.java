@@ -33,7 +33,6 @@ public class QueueService implements LeaseFence {
     private static final Logger log = LoggerFactory.getLogger(QueueService.class);
 
     private final QueueRepository queue;
-    private final QueueSignal signal;
     private final QueueProperties properties;
     private final ApplicationEventPublisher events;
     private final RunHistory history;
@@ -41,10 +40,9 @@ public class QueueService implements LeaseFence {
     private final JsonMapper json;
     private final JsonMapper storedJson;
 
-    QueueService(QueueRepository queue, QueueSignal signal, QueueProperties properties, ApplicationEventPublisher events,
+    QueueService(QueueRepository queue, QueueProperties properties, ApplicationEventPublisher events,
             RunHistory history, WorkerRegistry workers, JsonMapper json) {
         this.queue = queue;
-        this.signal = signal;
         this.properties = properties;
         this.events = events;
         this.history = history;
@@ -97,9 +95,6 @@ public class QueueService implements LeaseFence {
             String error = kind + ": " + (request.error() == null ? "no message" : request.error());
             status = queue.fail(runId, attempt, worker.tokenId(), kind == FailureKind.CODE, error, summary, finalLoss)
                     .orElseThrow(() -> lost(worker, runId, attempt));
-            if (status.equals(RunStatus.QUEUED.name())) {
-                signal.notifyQueued();
-            }
             detail = "attempt " + attempt + " FAILED (" + kind + ")" + (status.equals("QUEUED") ? ", retried" : "");
         } else {
             status = request.status().name();
@@ -119,9 +114,6 @@ public class QueueService implements LeaseFence {
     public String release(Caller worker, long runId, int attempt, String reason) {
         String status = queue.release(runId, attempt, worker.tokenId(), "released by worker" + (reason == null ? "" : ": " + reason))
                 .orElseThrow(() -> lost(worker, runId, attempt));
-        if (status.equals(RunStatus.QUEUED.name())) {
-            signal.notifyQueued();
-        }
         workers.done(worker.tokenId(), runId);
         history.recordWorker(runId, "released", "attempt " + attempt + (reason == null ? "" : ": " + reason) + " → " + status);
         events.publishEvent(new RunStateChanged(runId, status, attempt));
@@ -136,9 +128,26 @@ public class QueueService implements LeaseFence {
         history.recordWorker(runId, "checkpointed", "step " + step);
     }
 
-    /** Collects expired leases; returns how many runs it moved. */
+    /** A claim whose request was gone before it could be answered: the run goes back, no retry spent. */
+    @Transactional
+    public void unclaim(Assignment assignment) {
+        if (queue.unclaim(assignment.runId(), assignment.attempt())) {
+            history.record(assignment.runId(), "unclaimed", RunHistory.Actor.SYSTEM,
+                    "attempt " + assignment.attempt() + ": the worker's request was gone before the answer");
+            events.publishEvent(new RunStateChanged(assignment.runId(), RunStatus.QUEUED.name(), assignment.attempt()));
+        }
+    }
+
+    /** Collects expired leases and unconfirmed claims; returns how many runs it moved. */
     @Transactional
     public int reapExpiredLeases() {
+        List<QueueRepository.Reaped> unconfirmed = queue.reapUnconfirmed();
+        for (QueueRepository.Reaped run : unconfirmed) {
+            events.publishEvent(new RunStateChanged(run.id(), run.status(), run.attempt()));
+            history.record(run.id(), "claim-unconfirmed", RunHistory.Actor.SYSTEM,
+                    "attempt " + run.attempt() + ": no heartbeat confirmed the claim → QUEUED, no retry spent");
+            log.warn("run {} attempt {}: the claim was never confirmed (worker gone); back in the queue", run.id(), run.attempt());
+        }
         List<QueueRepository.Reaped> reaped = queue.reapExpired();
         for (QueueRepository.Reaped run : reaped) {
             events.publishEvent(new RunStateChanged(run.id(), run.status(), run.attempt()));
@@ -146,10 +155,7 @@ public class QueueService implements LeaseFence {
                     "attempt " + run.attempt() + ": no heartbeat within the lease → " + run.status());
             log.warn("run {} attempt {} lost its lease: now {}", run.id(), run.attempt(), run.status());
         }
-        if (reaped.stream().anyMatch(r -> r.status().equals(RunStatus.QUEUED.name()))) {
-            signal.notifyQueued();
-        }
-        return reaped.size();
+        return unconfirmed.size() + reaped.size();
     }
 
     /** 404 when the token may not touch the run's team at all (ids do not leak), else 409: the lease is gone. */

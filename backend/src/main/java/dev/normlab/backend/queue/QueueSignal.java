@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
  * transaction, so it arrives only if the run was committed.
  */
 @Component
-public class QueueSignal {
+class QueueSignal {
 
     static final String CHANNEL = "normlab_queue";
 
@@ -18,7 +18,7 @@ public class QueueSignal {
         this.jdbc = jdbc;
     }
 
-    public void notifyQueued() {
+    void notifyQueued() {
         jdbc.sql("select pg_notify('" + CHANNEL + "', '')").query(Object.class).single();
     }
 }

@@ -9,6 +9,7 @@ import dev.normlab.api.worker.HeartbeatResponse;
 import dev.normlab.api.worker.ReleaseRequest;
 import dev.normlab.backend.team.Caller;
 import jakarta.validation.Valid;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -16,6 +17,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 
 /** The worker protocol (worker tokens only): claim, heartbeat, checkpoint, finish, release. */
 @RestController
@@ -39,9 +41,20 @@ class WorkerController {
      * a waiting worker holds no request thread.
      */
     @PostMapping("/claim")
-    CompletableFuture<ResponseEntity<Assignment>> claim(@Valid @RequestBody ClaimRequest request, Caller caller) {
-        return claims.claim(caller, request).thenApply(claimed -> claimed.map(ResponseEntity::ok)
-                .orElseGet(() -> ResponseEntity.noContent().build()));
+    DeferredResult<ResponseEntity<Assignment>> claim(@Valid @RequestBody ClaimRequest request, Caller caller) {
+        CompletableFuture<Optional<Assignment>> claimed = claims.claim(caller, request);
+        DeferredResult<ResponseEntity<Assignment>> answer = new DeferredResult<>();
+        // a worker that disconnects while waiting must not be handed a run: stop waiting for it
+        answer.onError(error -> claimed.cancel(false));
+        answer.onTimeout(() -> claimed.cancel(false));
+        claimed.whenComplete((run, error) -> {
+            if (error != null) {
+                answer.setErrorResult(error);
+            } else if (!answer.setResult(run.map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.noContent().build()))) {
+                run.ifPresent(claims::handBack);
+            }
+        });
+        return answer;
     }
 
     @PostMapping("/runs/{id}/heartbeat")

@@ -20,15 +20,16 @@ class WorkerRegistry {
         this.jdbc = jdbc;
     }
 
-    /** A claim arrived: the worker is alive and, until it gets a run, idle. */
-    void claiming(Worker worker, String deviceKind, long deviceMemoryBytes) {
+    /** A claim arrived: the worker is alive and, until it gets a run, idle; its engine self-check, when it sent one. */
+    void claiming(Worker worker, String deviceKind, long deviceMemoryBytes, String engineJson) {
         jdbc.sql("""
-                insert into workers (token_id, name, team_id, device_kind, device_memory_bytes, current_run_id, last_seen_at)
-                values (:token, :name, :team, :device, :memory, null, now())
+                insert into workers (token_id, name, team_id, device_kind, device_memory_bytes, engine, current_run_id, last_seen_at)
+                values (:token, :name, :team, :device, :memory, cast(:engine as jsonb), null, now())
                 on conflict (token_id, name) do update set team_id = excluded.team_id, device_kind = excluded.device_kind,
-                    device_memory_bytes = excluded.device_memory_bytes, current_run_id = null, last_seen_at = now()""")
+                    device_memory_bytes = excluded.device_memory_bytes, engine = coalesce(excluded.engine, workers.engine),
+                    current_run_id = null, last_seen_at = now()""")
                 .param("token", worker.tokenId()).param("name", worker.name()).param("team", worker.teamId())
-                .param("device", deviceKind).param("memory", deviceMemoryBytes).update();
+                .param("device", deviceKind).param("memory", deviceMemoryBytes).param("engine", engineJson).update();
     }
 
     /** The worker holds (claimed, or still beats for) this run. */

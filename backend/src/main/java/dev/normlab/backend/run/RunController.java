@@ -1,17 +1,11 @@
 package dev.normlab.backend.run;
 
-import dev.normlab.api.memory.OptimizerKind;
 import dev.normlab.api.spec.RunSpec;
-import dev.normlab.backend.system.FieldProblem;
-import dev.normlab.backend.system.InvalidRequestException;
 import dev.normlab.backend.team.Caller;
 import jakarta.validation.Valid;
 import jakarta.validation.groups.Default;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -21,15 +15,12 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
 @RestController
 @RequestMapping("/api/v1/runs")
 class RunController {
-
-    static final int MAX_PAGE_SIZE = 500;
 
     private final RunService runs;
 
@@ -43,66 +34,9 @@ class RunController {
         return created(runs.submit(caller, spec));
     }
 
-    /**
-     * @param project project id or name
-     * @param status comma-separated statuses
-     * @param optimizer comma-separated optimizer names
-     * @param name case-insensitive text in the run's name
-     * @param submittedBy user name of the submitter
-     * @param sort created, finished, finalLoss, or queue (claim order: priority, team virtual time, id)
-     * @param order asc or desc (default: desc for times, asc for finalLoss)
-     */
     @GetMapping
-    RunPage list(Caller caller,
-            @RequestParam(required = false) String project,
-            @RequestParam(required = false) String status,
-            @RequestParam(required = false) String optimizer,
-            @RequestParam(required = false) String tag,
-            @RequestParam(required = false) String name,
-            @RequestParam(required = false) String submittedBy,
-            @RequestParam(defaultValue = "created") String sort,
-            @RequestParam(required = false) String order,
-            @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "50") int size) {
-        List<FieldProblem> problems = new ArrayList<>();
-        List<RunStatus> statuses = new ArrayList<>();
-        for (String s : split(status)) {
-            try {
-                statuses.add(RunStatus.valueOf(s.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                problems.add(new FieldProblem("status", "unknown status '" + s + "', expected one of " + Arrays.toString(RunStatus.values())));
-            }
-        }
-        List<String> optimizers = new ArrayList<>();
-        for (String o : split(optimizer)) {
-            OptimizerKind.byId(o).ifPresentOrElse(k -> optimizers.add(k.id()), () -> problems.add(
-                    new FieldProblem("optimizer", "unknown optimizer '" + o + "', expected one of " + OptimizerKind.ids())));
-        }
-        RunQuery.Sort sortBy = switch (sort) {
-            case "created" -> RunQuery.Sort.CREATED;
-            case "finished" -> RunQuery.Sort.FINISHED;
-            case "finalLoss" -> RunQuery.Sort.FINAL_LOSS;
-            case "queue" -> RunQuery.Sort.QUEUE;
-            default -> {
-                problems.add(new FieldProblem("sort", "unknown sort '" + sort + "', expected created, finished, finalLoss or queue"));
-                yield RunQuery.Sort.CREATED;
-            }
-        };
-        if (order != null && !order.equals("asc") && !order.equals("desc")) {
-            problems.add(new FieldProblem("order", "must be asc or desc"));
-        }
-        if (page < 0) {
-            problems.add(new FieldProblem("page", "must be 0 or more"));
-        }
-        if (size < 1 || size > MAX_PAGE_SIZE) {
-            problems.add(new FieldProblem("size", "must be between 1 and " + MAX_PAGE_SIZE));
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException(problems);
-        }
-        boolean ascending = order != null ? order.equals("asc") : sortBy == RunQuery.Sort.FINAL_LOSS;
-        return runs.list(caller, new RunQuery(blankToNull(project), statuses, optimizers, blankToNull(tag),
-                blankToNull(name), blankToNull(submittedBy), sortBy, ascending, page, size));
+    RunPage list(Caller caller, @Valid RunListParams params) {
+        return runs.list(caller, params.query());
     }
 
     @GetMapping("/{id}")
@@ -142,11 +76,4 @@ class RunController {
         return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(run);
     }
 
-    private static List<String> split(String csv) {
-        return csv == null ? List.of() : Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
-    }
 }

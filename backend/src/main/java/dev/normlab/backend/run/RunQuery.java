@@ -16,12 +16,23 @@ record RunQuery(String project, List<RunStatus> statuses, List<String> optimizer
         String submittedBy, Sort sort, boolean ascending, int page, int size) {
 
     enum Sort {
-        CREATED("r.created_at"), FINISHED("r.finished_at"), FINAL_LOSS("r.final_loss"), QUEUE(null);
+        CREATED("created", "r.created_at"), FINISHED("finished", "r.finished_at"), FINAL_LOSS("finalLoss", "r.final_loss"),
+        QUEUE("queue", null);
 
+        final String apiName;
         final String column;
 
-        Sort(String column) {
+        Sort(String apiName, String column) {
+            this.apiName = apiName;
             this.column = column;
+        }
+
+        static java.util.Optional<Sort> byApiName(String name) {
+            return java.util.Arrays.stream(values()).filter(s -> s.apiName.equals(name)).findFirst();
+        }
+
+        static List<String> apiNames() {
+            return java.util.Arrays.stream(values()).map(s -> s.apiName).toList();
         }
     }
 }

@@ -135,6 +135,14 @@ class RunRepository {
         return new Page(jdbc.sql(sql).params(params).query(ROW).list(), total);
     }
 
+    /** The workers the queue saw (claim or heartbeat) in the last hour, for the waiting reason of queued runs. */
+    List<WaitingReason.SeenWorker> workersSeenLastHour() {
+        return jdbc.sql("""
+                select device_kind, device_memory_bytes, team_id from workers
+                where last_seen_at > now() - interval '1 hour'""")
+                .query(WaitingReason.SeenWorker.class).list();
+    }
+
     /** QUEUED → CANCELLED at once. */
     boolean cancelQueued(long id) {
         return jdbc.sql("""
@@ -174,7 +182,7 @@ class RunRepository {
                 rs.getObject("lease_until", OffsetDateTime.class), rs.getBoolean("cancel_requested"),
                 (Long) rs.getObject("checkpoint_step", Long.class), rs.getString("checkpoint_location"),
                 rs.getString("error"), rs.getString("summary"), (Double) rs.getObject("final_loss", Double.class),
-                rs.getLong("required_memory_bytes"), rs.getString("submitted_by"),
+                rs.getString("device"), rs.getLong("required_memory_bytes"), rs.getString("submitted_by"),
                 rs.getObject("project_archived_at", OffsetDateTime.class) != null,
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("started_at", OffsetDateTime.class),
                 rs.getObject("finished_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class));

@@ -28,6 +28,7 @@ record RunRow(
         String error,
         String summaryJson,
         Double finalLoss,
+        String device,
         long requiredMemoryBytes,
         String submittedBy,
         boolean projectArchived,

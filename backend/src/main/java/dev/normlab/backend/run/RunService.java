@@ -1,12 +1,10 @@
 package dev.normlab.backend.run;
 
-import dev.normlab.api.memory.MemoryEstimate;
+import dev.normlab.api.spec.RunFootprint;
 import dev.normlab.api.spec.RunSpec;
 import dev.normlab.api.worker.Checkpoint;
 import dev.normlab.api.worker.RunSummary;
 import dev.normlab.backend.memory.MemoryView;
-import dev.normlab.backend.memory.RunMemory;
-import dev.normlab.backend.queue.QueueSignal;
 import dev.normlab.backend.system.ConflictException;
 import dev.normlab.backend.system.FieldProblem;
 import dev.normlab.backend.system.InvalidRequestException;
@@ -40,23 +38,19 @@ public class RunService {
     private final RunRepository runs;
     private final ProjectRepository projects;
     private final RunHistory history;
-    private final RunMemory memory;
     private final Validator validator;
     private final ApplicationEventPublisher events;
-    private final QueueSignal queueSignal;
     private final JsonMapper json;
     /** Reads stored JSON written by older versions without failing on fields since removed. */
     private final JsonMapper storedJson;
 
-    RunService(RunRepository runs, ProjectRepository projects, RunHistory history, RunMemory memory, Validator validator,
-            ApplicationEventPublisher events, QueueSignal queueSignal, JsonMapper json) {
+    RunService(RunRepository runs, ProjectRepository projects, RunHistory history, Validator validator,
+            ApplicationEventPublisher events, JsonMapper json) {
         this.runs = runs;
         this.projects = projects;
         this.history = history;
-        this.memory = memory;
         this.validator = validator;
         this.events = events;
-        this.queueSignal = queueSignal;
         this.json = json;
         this.storedJson = json.rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     }
@@ -71,9 +65,11 @@ public class RunService {
 
     private RunView create(Caller caller, RunSpec spec, ProjectView project) {
         requireChangeable(caller, project.teamId(), project.archived());
-        MemoryEstimate estimate;
+        RunFootprint footprint;
         try {
-            estimate = memory.estimate(spec);
+            footprint = RunFootprint.of(spec);
+        } catch (ArithmeticException e) {
+            throw new InvalidRequestException("batchSize", "batchSize x seqLen makes a memory need beyond any machine");
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("model", e.getMessage());
         }
@@ -83,8 +79,7 @@ public class RunService {
                 : spec.optimizer().name() + "-" + (spec.model().preset() != null ? spec.model().preset() : "custom") + "-" + id;
         runs.insert(id, new RunRepository.NewRun(project.id(), name, spec.tags(), json.writeValueAsString(spec),
                 spec.optimizer().name(), spec.model().preset() != null ? spec.model().preset() : "custom",
-                spec.device(), estimate.totalBytes(), spec.priority(), caller.userId()), runs.stampVirtualTime(project.teamId()));
-        queueSignal.notifyQueued();
+                spec.device(), footprint.requiredBytes(), spec.priority(), caller.userId()), runs.stampVirtualTime(project.teamId()));
         events.publishEvent(new RunStateChanged(id, RunStatus.QUEUED.name(), 0));
         return view(runs.find(id).orElseThrow());
     }
@@ -96,7 +91,9 @@ public class RunService {
     public RunPage list(Caller caller, RunQuery query) {
         RunRepository.Page page = runs.list(query, caller.teamIds());
         int pages = (int) ((page.total() + query.size() - 1) / query.size());
-        return new RunPage(page.rows().stream().map(this::view).toList(), query.page(), query.size(), page.total(), pages);
+        List<WaitingReason.SeenWorker> workers = page.rows().stream().anyMatch(r -> r.status() == RunStatus.QUEUED)
+                ? runs.workersSeenLastHour() : List.of();
+        return new RunPage(page.rows().stream().map(r -> view(r, workers)).toList(), query.page(), query.size(), page.total(), pages);
     }
 
     /** QUEUED runs are cancelled at once; RUNNING ones when their worker sees cancelRequested. */
@@ -255,12 +252,17 @@ public class RunService {
     }
 
     RunView view(RunRow row) {
+        return view(row, row.status() == RunStatus.QUEUED ? runs.workersSeenLastHour() : List.of());
+    }
+
+    private RunView view(RunRow row, List<WaitingReason.SeenWorker> workers) {
         RunSpec spec = storedJson.readValue(row.specJson(), RunSpec.class);
         RunSummary summary = row.summaryJson() == null ? null : storedJson.readValue(row.summaryJson(), RunSummary.class);
         Checkpoint checkpoint = row.checkpointStep() == null ? null : new Checkpoint(row.checkpointStep(), row.checkpointLocation());
         return new RunView(row.id(), row.projectId(), row.project(), row.team(), row.name(), row.tags(), row.notes(),
                 row.status(), row.priority(), row.attempt(), row.infraFailures(), row.codeFailures(), row.cancelRequested(),
                 row.workerName(), row.leaseUntil(), row.notBefore(), checkpoint, row.error(), row.finalLoss(), summary,
-                MemoryView.of(memory.estimate(spec)), spec, row.submittedBy(), row.createdAt(), row.startedAt(), row.finishedAt(), row.updatedAt());
+                MemoryView.of(RunFootprint.of(spec)), spec, row.submittedBy(),
+                WaitingReason.of(row, workers, java.time.OffsetDateTime.now()), row.createdAt(), row.startedAt(), row.finishedAt(), row.updatedAt());
     }
 }

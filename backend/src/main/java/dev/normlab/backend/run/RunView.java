@@ -18,6 +18,7 @@ import java.util.List;
  * @param summary what the worker reported at the end (measured memory included)
  * @param memory the analytic estimate for the run's model and optimizer
  * @param submittedBy the user who submitted (or cloned) it
+ * @param waitingReason why a QUEUED run no worker can take waits (too big, no worker of its device or team)
  */
 public record RunView(
         long id,
@@ -43,6 +44,7 @@ public record RunView(
         MemoryView memory,
         RunSpec spec,
         String submittedBy,
+        String waitingReason,
         OffsetDateTime createdAt,
         OffsetDateTime startedAt,
         OffsetDateTime finishedAt,

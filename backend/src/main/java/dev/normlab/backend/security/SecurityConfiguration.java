@@ -71,14 +71,14 @@ class SecurityConfiguration {
 
     /**
      * A state-changing request needs the CSRF token when a browser could have sent it on a user's behalf: it
-     * carries the session cookie, or it is the sign-in itself (login CSRF). A browser never adds an Authorization
-     * header by itself, and a request without the session cookie acts for nobody, so neither needs the token.
+     * comes with a live session, or it is the sign-in itself (login CSRF). A browser never adds an Authorization
+     * header by itself, and a request without a session acts for nobody, so neither needs the token.
      */
     private static boolean mayBeForged(HttpServletRequest request) {
         if (SAFE_METHODS.contains(request.getMethod()) || BearerTokenFilter.hasCredentialsHeader(request)) {
             return false;
         }
-        return request.getRequestedSessionId() != null || SIGN_IN.matches(request);
+        return request.getSession(false) != null || SIGN_IN.matches(request);
     }
 
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");

@@ -55,7 +55,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         List<FieldProblem> problems = new ArrayList<>();
         for (var error : e.getBindingResult().getAllErrors()) {
             String field = error instanceof FieldError f ? f.getField() : error.getObjectName();
-            problems.add(new FieldProblem(field, error.getDefaultMessage()));
+            String message = error.getDefaultMessage();
+            if (error instanceof FieldError f && f.contains(TypeMismatchException.class)) {
+                // a query value the converters refused: their message lists what is allowed
+                Throwable cause = org.springframework.core.NestedExceptionUtils.getMostSpecificCause(f.unwrap(TypeMismatchException.class));
+                message = cause instanceof IllegalArgumentException && cause.getMessage() != null
+                        ? cause.getMessage() : "'" + f.getRejectedValue() + "' is not a valid value";
+            }
+            problems.add(new FieldProblem(field, message));
         }
         problems.sort(java.util.Comparator.comparing(FieldProblem::field));
         return ResponseEntity.badRequest().body(badRequest(problems));

@@ -24,7 +24,9 @@ class EmbeddedPostgresConfiguration {
 
     @Bean(destroyMethod = "close")
     EmbeddedPostgres embeddedPostgres(EmbeddedPostgresProperties properties) throws IOException {
-        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(properties.port());
+        // no JVM shutdown hook of its own: on SIGTERM it would stop the database while requests still run; the
+        // context closes this bean after the web server and every other user of the database have stopped
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(properties.port()).setRegisterShutdownHook(false);
         if (properties.persistentDataDir().isPresent()) {
             Files.createDirectories(properties.persistentDataDir().get());
             builder.setDataDirectory(properties.persistentDataDir().get()).setCleanDataDirectory(false);

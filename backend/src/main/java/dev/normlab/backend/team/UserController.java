@@ -30,9 +30,12 @@ class UserController {
         this.accounts = accounts;
     }
 
-    /** @param password null: one is generated and shown once in the answer */
+    /**
+     * @param password null: one is generated and shown once in the answer
+     * @param admin a platform admin (default false)
+     */
     record NewUser(@NotBlank @Size(max = 100) @Pattern(regexp = NAME, message = "letters, digits and . _ @ - only") String username,
-            String password, boolean admin) {
+            String password, Boolean admin) {
         @Override
         public String toString() {
             return "NewUser[username=" + username + ", admin=" + admin + "]";
@@ -56,7 +59,7 @@ class UserController {
 
     @PostMapping
     ResponseEntity<UserView> create(@Valid @RequestBody NewUser user, Caller caller) {
-        UserView created = accounts.create(caller, user.username(), user.password(), user.admin());
+        UserView created = accounts.create(caller, user.username(), user.password(), Boolean.TRUE.equals(user.admin()));
         return ResponseEntity.created(URI.create("/api/v1/users/" + created.id())).body(created);
     }
 

@@ -193,6 +193,23 @@ class WorkerProtocolTest {
     }
 
     @Test
+    void aClaimMayCarryTheWorkersEngineSelfCheckWhichIsValidated() {
+        String engine = "{\"djlVersion\": \"0.35.1\", \"engine\": \"PyTorch\", \"libtorchVersion\": \"2.7.1\", "
+                + "\"libtorchFlavor\": \"cu128\", \"libtorchPath\": \"/root/.djl.ai/pytorch/2.7.1-cu128-linux-x86_64\", "
+                + "\"cudaAvailable\": true, \"gpuCount\": 1, \"deviceKind\": \"%s\", \"deviceName\": \"NVIDIA L4\", "
+                + "\"deviceMemoryBytes\": 24000000000, \"cudaRuntimeVersion\": \"12.8\", \"computeCapability\": \"8.9\", "
+                + "\"bf16Supported\": true, \"roundTripMillis\": 812.5, \"matmulGflops\": 9000.0}";
+        String claim = "{\"workerName\": \"gpu-1\", \"deviceKind\": \"gpu\", \"deviceMemoryBytes\": 24000000000, "
+                + "\"waitSeconds\": 0, \"engine\": " + engine + "}";
+        assertThat(worker.post("/api/v1/worker/claim", claim.formatted("gpu"))).hasStatus(HttpStatus.NO_CONTENT);
+        // the workers page shows what the worker reported
+        assertThat(mvc.get().uri("/api/v1/workers").header(HttpHeaders.AUTHORIZATION, fixtures.adminBearer())).hasStatusOk()
+                .bodyJson().extractingPath("$[?(@.name == 'gpu-1')].engine.deviceName").asArray().containsExactly("NVIDIA L4");
+        assertThat(worker.post("/api/v1/worker/claim", claim.formatted("tpu"))).hasStatus(HttpStatus.BAD_REQUEST)
+                .bodyJson().extractingPath("$.errors[0].field").isEqualTo("engine.deviceKind");
+    }
+
+    @Test
     void claimsRespectDeviceKindAndTheAnalyticMemoryNeed() {
         long gpuRun = submit("{\"project\": \"default\", \"optimizer\": {\"name\": \"adamw\"}, \"device\": \"gpu\", "
                 + "\"model\": {\"preset\": \"llama-1b\"}, \"tokenizer\": \"gpt2\", \"precision\": \"bf16\"}");

@@ -83,6 +83,9 @@ class RunApiTest {
                 {"{\"project\": \"default\", \"optimizer\": {\"name\": \"swan\"}, \"sequenceLength\": 5}", "sequenceLength"},
                 {"{\"project\": \"default\", \"optimizer\": {\"name\": \"swan\", \"momentun\": 0.9}}", "optimizer.momentun"},
                 {"{\"project\": \"default\", \"optimizer\": {\"name\": \"swan\"}, \"steps\": \"many\"}", "steps"},
+                // bf16 is mixed precision on a GPU: refused for a CPU run and for "any" (it could land on a CPU worker)
+                {"{\"project\": \"default\", \"optimizer\": {\"name\": \"swan\"}, \"device\": \"cpu\", \"precision\": \"bf16\"}", "precision"},
+                {"{\"project\": \"default\", \"optimizer\": {\"name\": \"swan\"}, \"precision\": \"bf16\"}", "precision"},
         };
         for (String[] c : cases) {
             assertThat(submit(fixtures.adminBearer(), c[0])).as(c[0]).hasStatus(HttpStatus.BAD_REQUEST)

@@ -57,8 +57,15 @@ class RunManagementTest {
                 .extractingPath("$.items[*].id").asArray().containsExactly((int) adam);
         assertThat(list(team, "size=2")).bodyJson().extractingPath("$.totalPages").isEqualTo(2);
         assertThat(list(team, "project=elsewhere")).bodyJson().extractingPath("$.totalItems").isEqualTo(0);
+        // every value that does not convert is named; range checks follow once the values convert
         assertThat(list(team, "status=DONE&optimizer=lion&sort=loss&size=0")).hasStatus(HttpStatus.BAD_REQUEST)
-                .bodyJson().extractingPath("$.errors[*].field").asArray().containsExactly("status", "optimizer", "sort", "size");
+                .bodyJson().extractingPath("$.errors[*].field").asArray().containsExactlyInAnyOrder("status", "optimizer", "sort");
+        assertThat(list(team, "size=0&page=-1")).hasStatus(HttpStatus.BAD_REQUEST)
+                .bodyJson().extractingPath("$.errors[*].field").asArray().containsExactlyInAnyOrder("size", "page");
+        assertThat(list(team, "size=501")).hasStatus(HttpStatus.BAD_REQUEST);
+        assertThat(list(team, "status=DONE")).bodyJson().extractingPath("$.errors[0].message").asString()
+                .contains("unknown status 'DONE'").contains("QUEUED");
+        assertThat(list(team, "sort=queue&status=queued")).hasStatusOk();
     }
 
     @Test

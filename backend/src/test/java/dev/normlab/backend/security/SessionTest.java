@@ -86,7 +86,7 @@ class SessionTest {
     void aCookieAuthenticatedChangeNeedsTheCsrfTokenAndABearerOneDoesNot() throws Exception {
         Browser browser = new Browser(port);
         browser.signIn("admin", adminPassword());
-        String spec = "{\"project\": \"default\", \"optimizer\": {\"name\": \"sgd\"}, \"steps\": 1, \"name\": \"csrf-"
+        String spec = "{\"project\": \"default/default\", \"optimizer\": {\"name\": \"sgd\"}, \"steps\": 1, \"name\": \"csrf-"
                 + UUID.randomUUID() + "\"}";
 
         HttpResponse<String> forged = browser.postWithoutCsrf("/api/v1/runs", spec);

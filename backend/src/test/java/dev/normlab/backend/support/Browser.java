@@ -38,6 +38,10 @@ public final class Browser {
         return send(json(path, json).POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public HttpResponse<String> sendJson(String method, String path, String json) {
+        return send(withCsrf(json(path, json).method(method, HttpRequest.BodyPublishers.ofString(json))));
+    }
+
     public HttpResponse<String> delete(String path) {
         return send(withCsrf(HttpRequest.newBuilder(base.resolve(path)).DELETE()));
     }

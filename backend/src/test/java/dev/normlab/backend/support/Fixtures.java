@@ -26,11 +26,16 @@ public class Fixtures {
             {"project": "default", "optimizer": {"name": "sinkgd"}, "steps": 10}""";
 
     private final TeamService teams;
+    private final dev.normlab.backend.run.RunService runs;
+    private final tools.jackson.databind.json.JsonMapper json;
     private final CallerDirectory callers;
     private final JdbcClient jdbc;
     private final NormLabHome home;
 
-    Fixtures(TeamService teams, CallerDirectory callers, JdbcClient jdbc, NormLabHome home) {
+    Fixtures(TeamService teams, CallerDirectory callers, JdbcClient jdbc, NormLabHome home,
+            dev.normlab.backend.run.RunService runs, tools.jackson.databind.json.JsonMapper json) {
+        this.runs = runs;
+        this.json = json;
         this.teams = teams;
         this.callers = callers;
         this.jdbc = jdbc;
@@ -68,6 +73,16 @@ public class Fixtures {
         public String spec(String optimizer) {
             return "{\"project\": \"" + name + "\", \"optimizer\": {\"name\": \"" + optimizer + "\"}, \"steps\": 10}";
         }
+    }
+
+    /** Queues a run in the team's project through the API's service; returns its id. */
+    public long submit(Team team) {
+        return runs.submit(caller(team.bearer()), json.readValue(team.spec("sgd"), dev.normlab.api.spec.RunSpec.class)).id();
+    }
+
+    /** A fresh USER token of the user; returns the secret. */
+    public String issueUserToken(long userId) {
+        return teams.issueToken(Caller.Kind.USER, userId, null, "test").value();
     }
 
     /** Empties the queue (and everything hanging off runs) so a queue test sees only its own runs. */

@@ -45,7 +45,8 @@ public record WorkerClient(MockMvcTester mvc, String bearer) {
         return post("/api/v1/worker/runs/" + run + "/release", "{\"attempt\": " + attempt + ", \"reason\": \"SIGTERM\"}");
     }
 
-    private MvcTestResult post(String uri, String body) {
+    /** Any worker call with a hand-written body (protocol fields the helpers above do not cover). */
+    public MvcTestResult post(String uri, String body) {
         return mvc.post().uri(uri).header(HttpHeaders.AUTHORIZATION, bearer).contentType(MediaType.APPLICATION_JSON)
                 .content(body).exchange();
     }

@@ -1,5 +1,7 @@
 package dev.normlab.worker.agent;
 
+import dev.normlab.worker.engine.EngineCheckException;
+import dev.normlab.worker.engine.EngineSelfCheck;
 import dev.normlab.worker.training.LlamaRunTrainer;
 import dev.normlab.worker.training.TrainerSettings;
 import java.net.InetAddress;
@@ -9,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.io.UncheckedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,6 +26,8 @@ import picocli.CommandLine.Spec;
                 + "checkpoint reports, finish. SIGTERM (Ctrl-C) stops the current run after its checkpoint and hands "
                 + "it back to the queue without spending a retry.")
 public final class AgentCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentCommand.class);
 
     /** How long the SIGTERM hook waits for the current run to checkpoint and be released. */
     private static final Duration SHUTDOWN_GRACE = Duration.ofMinutes(2);
@@ -38,7 +44,8 @@ public final class AgentCommand implements Callable<Integer> {
     private String name;
 
     @Option(names = "--device", paramLabel = "cpu|gpu|auto", defaultValue = "auto",
-            description = "Device to offer: auto picks a GPU when the engine sees one (default: ${DEFAULT-VALUE}).")
+            description = "Device to offer: auto picks a GPU when the engine sees one; gpu fails at once, naming the "
+                    + "loaded libtorch, when it sees none (default: ${DEFAULT-VALUE}). The engine self-check runs first.")
     private String device;
 
     @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.normlab/worker",
@@ -80,9 +87,11 @@ public final class AgentCommand implements Callable<Integer> {
         WorkerCapabilities capabilities;
         try {
             capabilities = WorkerCapabilities.detect(name != null ? name : hostName(), device);
-        } catch (IllegalArgumentException e) {
+        } catch (EngineCheckException | IllegalArgumentException e) {
+            // at once, before any claim: a GPU node without a usable GPU must not take runs (or restart quietly)
             throw usageError(e.getMessage());
         }
+        LOG.info("worker '{}' engine self-check:\n{}", capabilities.name(), EngineSelfCheck.describe(capabilities.engine()));
         LlamaRunTrainer trainer = new LlamaRunTrainer(TrainerSettings.defaults().withThreads(threads));
         NodeAgent agent = new NodeAgent(client, trainer, capabilities, workDir, claimWaitSeconds);
         Thread hook = new Thread(() -> agent.shutdown(SHUTDOWN_GRACE), "normlab-agent-shutdown");

@@ -136,7 +136,7 @@ public final class NodeAgent {
 
     private Optional<Assignment> claim() {
         CompletableFuture<Optional<Assignment>> claim = client.claim(new ClaimRequest(capabilities.name(),
-                capabilities.deviceKind(), capabilities.deviceMemoryBytes(), claimWaitSeconds));
+                capabilities.deviceKind(), capabilities.deviceMemoryBytes(), claimWaitSeconds, capabilities.engine()));
         pendingClaim.set(claim);
         try {
             // shutdown() may have run just before the claim was published
@@ -157,7 +157,7 @@ public final class NodeAgent {
     private AttemptEnding execute(Assignment assignment) {
         try {
             return new RunAttempt(client, trainer, assignment, workDir, new AttemptSignals(shutdown),
-                    EndCallRetry.standard()).execute();
+                    EndCallRetry.standard(), capabilities.deviceMemoryBytes()).execute();
         } catch (RuntimeException e) {
             // the run's lease runs out and the backend requeues it; this worker goes on with the next one
             log.error("run {}: the attempt could not be ended cleanly", assignment.runId(), e);

@@ -1,5 +1,6 @@
 package dev.normlab.worker.agent;
 
+import dev.normlab.api.spec.RunFootprint;
 import dev.normlab.api.worker.Assignment;
 import dev.normlab.api.worker.Checkpoint;
 import dev.normlab.api.worker.CheckpointRequest;
@@ -40,9 +41,12 @@ final class RunAttempt {
     private final Path runDir;
     private final AttemptSignals signals;
     private final EndCallRetry retry;
+    private final long deviceMemoryBytes;
 
+    /** @param deviceMemoryBytes what this worker has; a run whose footprint is larger is refused before training */
     RunAttempt(BackendClient client, RunTrainer trainer, Assignment assignment, Path workDir, AttemptSignals signals,
-            EndCallRetry retry) {
+            EndCallRetry retry, long deviceMemoryBytes) {
+        this.deviceMemoryBytes = deviceMemoryBytes;
         this.client = client;
         this.trainer = trainer;
         this.assignment = assignment;
@@ -75,6 +79,14 @@ final class RunAttempt {
     private Result train(Path resume, BackendMetricSink metrics) {
         TrainingOptions options = new TrainingOptions(runDir, resume, metrics, signals::stopRequested,
                 (step, directory) -> reportCheckpoint(metrics, step, directory));
+        long need = RunFootprint.of(assignment.spec()).requiredBytes();
+        if (need > deviceMemoryBytes) {
+            // refused before allocating anything: the run would take the machine down, and no retry can help
+            String error = "the run needs about " + gib(need) + " (weights, gradients, optimizer state and the "
+                    + "activations of one micro-batch), this worker has " + gib(deviceMemoryBytes) + "; refused before training";
+            log.error("run {}: {}", assignment.runId(), error);
+            return new Result(null, FailureKind.OOM, error);
+        }
         try {
             return new Result(trainer.train(assignment.spec(), options), null, null);
         } catch (TrainingFailedException e) {
@@ -87,6 +99,10 @@ final class RunAttempt {
             log.error("run {}: training crashed", assignment.runId(), e);
             return new Result(null, FailureKind.CODE, firstLines(e));
         }
+    }
+
+    private static String gib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
     }
 
     /**

@@ -1,17 +1,16 @@
 package dev.normlab.worker.agent;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.util.cuda.CudaUtils;
-import java.lang.management.ManagementFactory;
+import dev.normlab.api.worker.EngineReport;
+import dev.normlab.worker.engine.EngineSelfCheck;
 
 /**
  * What the worker offers in its claims: the backend hands it only runs whose device and analytic memory need fit.
  *
  * @param deviceKind {@code cpu} or {@code gpu}
  * @param deviceMemoryBytes GPU memory of the first GPU, or the machine's physical RAM for a CPU worker
+ * @param engine the engine self-check, sent with every claim (null in tests that run no engine)
  */
-public record WorkerCapabilities(String name, String deviceKind, long deviceMemoryBytes) {
+public record WorkerCapabilities(String name, String deviceKind, long deviceMemoryBytes, EngineReport engine) {
 
     public WorkerCapabilities {
         if (!"cpu".equals(deviceKind) && !"gpu".equals(deviceKind)) {
@@ -22,31 +21,18 @@ public record WorkerCapabilities(String name, String deviceKind, long deviceMemo
         }
     }
 
-    /**
-     * Detects the device with DJL's engine.
-     *
-     * @param requested {@code cpu}, {@code gpu} or {@code auto} (a GPU when the engine sees one)
-     */
-    public static WorkerCapabilities detect(String name, String requested) {
-        int gpus = Engine.getInstance().getGpuCount();
-        String kind = switch (requested) {
-            case "auto" -> gpus > 0 ? "gpu" : "cpu";
-            case "cpu" -> "cpu";
-            case "gpu" -> {
-                if (gpus == 0) {
-                    throw new IllegalArgumentException("--device gpu: the " + Engine.getInstance().getEngineName()
-                            + " engine sees no GPU");
-                }
-                yield "gpu";
-            }
-            default -> throw new IllegalArgumentException("--device must be cpu, gpu or auto, got '" + requested + "'");
-        };
-        long memory = "gpu".equals(kind) ? CudaUtils.getGpuMemory(Device.gpu()).getMax() : physicalMemoryBytes();
-        return new WorkerCapabilities(name, kind, memory);
+    public WorkerCapabilities(String name, String deviceKind, long deviceMemoryBytes) {
+        this(name, deviceKind, deviceMemoryBytes, null);
     }
 
-    static long physicalMemoryBytes() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize();
+    /**
+     * Loads the engine and runs its self-check ({@link EngineSelfCheck}) on the device asked for.
+     *
+     * @param requested {@code cpu}, {@code gpu} or {@code auto} (a GPU when the engine sees one)
+     * @throws dev.normlab.worker.engine.EngineCheckException when that device cannot be trained on
+     */
+    public static WorkerCapabilities detect(String name, String requested) {
+        EngineReport report = EngineSelfCheck.run(requested);
+        return new WorkerCapabilities(name, report.deviceKind(), report.deviceMemoryBytes(), report);
     }
 }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "NormLab worker: LLaMA pretraining on DJL with SinkGD, SWAN, AdamW or SGD.",
         subcommands = {
             TrainCommand.class,
+            EngineCommand.class,
             dev.normlab.worker.agent.AgentCommand.class,
             CommandLine.HelpCommand.class,
         },

@@ -33,7 +33,8 @@ public final class CausalLmLoss extends Loss {
             throw new IllegalArgumentException("labels must be (batch, seq) = " + logits.getShape().slice(0, 2)
                     + ": shape=" + labels.getShape());
         }
-        NDArray x = logits.getDataType() == DataType.FLOAT64 ? logits : logits.toType(DataType.FLOAT32, false);
+        // half logits: cross-entropy in fp32 (a recorded cast: DJL's toType would cut backward here)
+        NDArray x = logits.getDataType() == DataType.FLOAT64 ? logits : Casts.differentiable(logits, DataType.FLOAT32);
         NDArray index = labels.getDataType() == DataType.INT64 ? labels : labels.toType(DataType.INT64, false);
         NDArray logProbs = x.logSoftmax(-1); // (B, T, V)
         NDArray picked = logProbs.gather(index.expandDims(-1), -1); // (B, T, 1)

@@ -45,7 +45,7 @@ public final class RmsNorm extends AbstractBlock {
         try (NDManager scope = NDManager.subManagerOf(x)) {
             scope.tempAttachAll(x);
             DataType type = x.getDataType();
-            NDArray xs = isHalf(type) ? x.toType(DataType.FLOAT32, false) : x;
+            NDArray xs = isHalf(type) ? Casts.differentiable(x, DataType.FLOAT32) : x;
             NDArray meanSquare = xs.square().mean(new int[] {-1}, true); // (B, T, 1)
             // eps and the exponent as engine-allocated scalars, not DJL's add(Number)/pow(Number): those wrap a
             // JVM direct buffer that is freed by the GC once DJL closes it, while autograd keeps pow's exponent for
@@ -54,9 +54,7 @@ public final class RmsNorm extends AbstractBlock {
             NDArray minusHalf = scope.full(new Shape(), -0.5f, meanSquare.getDataType());
             NDArray inv = meanSquare.add(epsScalar).pow(minusHalf);
             NDArray normed = xs.mul(inv);
-            if (normed.getDataType() != type) {
-                normed = normed.toType(type, false);
-            }
+            normed = Casts.differentiable(normed, type);
             return new NDList(scope.ret(normed.mul(g)));
         }
     }

@@ -73,13 +73,11 @@ public final class SelfAttention extends AbstractBlock {
             NDArray scores = q.matMul(k); // (B, nh, T, T)
             DataType type = scores.getDataType();
             if (RmsNorm.isHalf(type)) {
-                scores = scores.toType(DataType.FLOAT32, false); // softmax in fp32, as HF
+                scores = Casts.differentiable(scores, DataType.FLOAT32); // softmax in fp32, as HF
             }
             // in place: matMul's backward needs q and k, not its output
             scores = scores.addi(tables.causalMask(t, x.getDevice(), scores.getDataType())).softmax(-1);
-            if (scores.getDataType() != type) {
-                scores = scores.toType(type, false);
-            }
+            scores = Casts.differentiable(scores, type);
             NDArray y = scores.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // (B, T, C)
             return scope.ret(oProj.forward(ps, new NDList(y), training));
         }

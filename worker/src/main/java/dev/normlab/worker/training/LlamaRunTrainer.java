@@ -20,6 +20,7 @@ import dev.normlab.worker.data.TrainingData;
 import dev.normlab.worker.model.CausalLmLoss;
 import dev.normlab.worker.model.HfCheckpoint;
 import dev.normlab.worker.model.LlamaModel;
+import dev.normlab.worker.model.MixedPrecisionStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -86,11 +87,11 @@ public final class LlamaRunTrainer implements RunTrainer {
         Files.createDirectories(options.outDir());
 
         try (data; NDManager root = engine.newBaseManager(target.device())) {
+            // before the first array on the device: the baseline of the peak device memory
+            MemoryAccounting.DevicePeakMemory devicePeak = MemoryAccounting.DevicePeakMemory.start(target.device());
             engine.setRandomSeed(Long.hashCode(spec.seed())); // model init draws from the engine's RNG
+            // fp32 master weights in every precision; bf16 is a compute type (MixedPrecisionStore), never a cast model
             model.initialize(root, DataType.FLOAT32, new Shape(spec.batchSize(), spec.seqLen()));
-            if (target.dataType() != DataType.FLOAT32) {
-                model.cast(target.dataType());
-            }
             long total = spec.totalSteps();
             LrSchedule schedule = new LrSchedule(spec.schedule(), total, spec.optimizer().lr());
             try (OptimizerFactory.BuiltOptimizer optimizer = OptimizerFactory.build(spec.optimizer(), schedule,
@@ -100,7 +101,8 @@ public final class LlamaRunTrainer implements RunTrainer {
                     files.restore(resumeFrom, root);
                     data.train().seek(start.trainBatches());
                 }
-                ParameterStore store = new ParameterStore(root, false);
+                ParameterStore store = target.computeType() == DataType.FLOAT32 ? new ParameterStore(root, false)
+                        : new MixedPrecisionStore(root, target.computeType());
                 List<NDArray> weights = model.getParameters().values().stream().map(Parameter::getArray).toList();
                 logStart(spec, model, optimizer, target, data, start);
 
@@ -108,7 +110,6 @@ public final class LlamaRunTrainer implements RunTrainer {
                 StepRunner steps = new StepRunner(model, loss, store, optimizer.routed(), data.train(), weights, root, spec.gradAccum(), spec.gradClip());
                 Evaluator evaluator = new Evaluator(model, loss, store, data.heldOut(), root, spec.evalBatches());
                 CheckpointStore checkpoints = new CheckpointStore(options.outDir().resolve(CHECKPOINTS), settings.keepCheckpoints());
-                MemoryAccounting.DevicePeakMemory devicePeak = new MemoryAccounting.DevicePeakMemory(target.device());
                 TrainingLoop loop = new TrainingLoop(spec, schedule, steps, evaluator, new FiniteMetrics(options.metrics()),
                         state -> {
                             Path dir = checkpoints.write(state.step(), d -> files.write(d, state));
@@ -168,7 +169,8 @@ public final class LlamaRunTrainer implements RunTrainer {
         LOG.info(String.format(
                 "%s on %s (%s, %d intra-op threads)%n%s%n%d steps x %,d tokens (batch %d x gradAccum %d x seqLen %d);"
                         + " %,d training tokens in the corpus; %s from step %d%nrouting:%s",
-                spec.optimizer().name(), target.device(), target.dataType(), EngineThreads.current(), model.describe(),
+                spec.optimizer().name(), target.device(),
+                target.computeType() == DataType.FLOAT32 ? "fp32" : "mixed precision: " + target.computeType() + " compute, fp32 weights", EngineThreads.current(), model.describe(),
                 spec.totalSteps(), spec.tokensPerStep(), spec.batchSize(), spec.gradAccum(), spec.seqLen(),
                 data.trainTokens(), start.step() > 0 ? "resuming" : "starting", start.step(), routes));
     }

@@ -38,6 +38,7 @@ final class MemoryAccounting {
     }
 
     MeasuredMemory measure() {
+        devicePeak.sample(); // after the last evaluation too
         long weights = 0;
         long gradients = 0;
         for (Pair<String, Parameter> p : parameters) {
@@ -59,19 +60,48 @@ final class MemoryAccounting {
         return array.size() * array.getDataType().getNumOfBytes();
     }
 
-    /** Peak memory of a GPU, sampled between steps (DJL exposes the device's used bytes, not torch's peak). */
+    /**
+     * Peak device memory of a run on a GPU: the CUDA caching allocator's reserved high-water mark of this run, about
+     * {@code torch.cuda.max_memory_reserved()}. DJL 0.35.1 reaches no allocator statistics (its JNI binds
+     * {@code torchCudaEmptyCache} but no {@code memory_stats} / {@code max_memory_allocated}); what it has is the
+     * device's used bytes ({@code CudaUtils.getGpuMemory}, i.e. {@code cudaMemGetInfo}). So the cache is emptied when
+     * the run starts, before its first array, and that reading is the baseline (CUDA context, other processes);
+     * each later reading minus the baseline is what the allocator holds for this run. The allocator keeps what it
+     * reserved until emptied, so a reading after a step includes the step's own peak (activations, workspaces).
+     * Null on CPU.
+     */
     static final class DevicePeakMemory {
 
         private final Device device;
+        private final java.util.function.LongSupplier usedBytes;
+        private final long baseline;
         private long peak;
 
-        DevicePeakMemory(Device device) {
+        private DevicePeakMemory(Device device, java.util.function.LongSupplier usedBytes, Runnable emptyCache) {
             this.device = device;
+            this.usedBytes = usedBytes;
+            if (device.isGpu()) {
+                emptyCache.run();
+                baseline = usedBytes.getAsLong();
+            } else {
+                baseline = 0;
+            }
+        }
+
+        /** Before the run allocates anything on {@code device}: the baseline is read here. */
+        static DevicePeakMemory start(Device device) {
+            return new DevicePeakMemory(device, () -> ai.djl.util.cuda.CudaUtils.getGpuMemory(device).getUsed(),
+                    ai.djl.pytorch.jni.JniUtils::emptyCudaCache);
+        }
+
+        /** For tests of the arithmetic, on a machine without a GPU. */
+        static DevicePeakMemory start(Device device, java.util.function.LongSupplier usedBytes, Runnable emptyCache) {
+            return new DevicePeakMemory(device, usedBytes, emptyCache);
         }
 
         void sample() {
             if (device.isGpu()) {
-                peak = Math.max(peak, ai.djl.util.cuda.CudaUtils.getGpuMemory(device).getUsed());
+                peak = Math.max(peak, usedBytes.getAsLong() - baseline);
             }
         }
 

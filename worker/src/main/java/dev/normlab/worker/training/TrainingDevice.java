@@ -5,9 +5,13 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import dev.normlab.api.spec.RunSpec;
 import dev.normlab.api.worker.FailureKind;
+import dev.normlab.worker.engine.LoadedLibtorch;
 
-/** The device and parameter dtype of a run, chosen once at the start from the spec. */
-record TrainingDevice(Device device, DataType dataType) {
+/**
+ * The device and compute dtype of a run, chosen once at the start from the spec. Parameters are always fp32;
+ * {@code computeType} BFLOAT16 ({@code precision: bf16}) is mixed precision through {@code MixedPrecisionStore}.
+ */
+record TrainingDevice(Device device, DataType computeType) {
 
     static TrainingDevice choose(RunSpec spec, Engine engine) {
         boolean hasGpu = engine.getGpuCount() > 0;
@@ -15,8 +19,8 @@ record TrainingDevice(Device device, DataType dataType) {
             case "cpu" -> Device.cpu();
             case "gpu" -> {
                 if (!hasGpu) {
-                    throw new TrainingFailedException(FailureKind.INVALID_SPEC,
-                            "device: gpu requested but the " + engine.getEngineName() + " engine sees no GPU here");
+                    throw new TrainingFailedException(FailureKind.INVALID_SPEC, "device: gpu requested but the "
+                            + engine.getEngineName() + " engine sees no GPU here: " + LoadedLibtorch.of(engine).noGpuAdvice());
                 }
                 yield Device.gpu();
             }

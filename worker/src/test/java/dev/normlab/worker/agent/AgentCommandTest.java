@@ -54,4 +54,19 @@ class AgentCommandTest {
         assertThat(wait.exitCode()).isEqualTo(2);
         assertThat(wait.stderr()).contains("--claim-wait must be between 0 and 60, got 61");
     }
+
+    @Test
+    void deviceGpuWithoutAGpuFailsAtOnceNamingTheLoadedLibtorch() throws Exception {
+        if (ai.djl.engine.Engine.getInstance().getGpuCount() > 0) {
+            return;
+        }
+        Path token = Files.writeString(dir.resolve("worker-token"), "secret");
+
+        // no backend runs at this URL: the agent must stop at the engine check, before any claim
+        Outcome outcome = run("--token-file", token.toString(), "--device", "gpu", "--backend", "http://127.0.0.1:9");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stderr()).contains("--device gpu: the PyTorch engine sees no GPU")
+                .contains("libtorch 2.7.1 (cpu) from").contains("normlab-worker-gpu.jar").contains("PYTORCH_LIBRARY_PATH");
+    }
 }

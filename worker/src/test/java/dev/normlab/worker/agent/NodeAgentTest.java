@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.normlab.api.spec.RunSpec;
+import dev.normlab.api.worker.EngineReport;
 import dev.normlab.api.worker.FailureKind;
 import dev.normlab.api.worker.MetricPoint;
 import dev.normlab.api.worker.RunSummary;
@@ -29,7 +30,9 @@ import tools.jackson.databind.JsonNode;
 /** The agent's protocol decisions against a scripted backend, with a test-only trainer that emits a loss curve. */
 class NodeAgentTest {
 
-    private static final WorkerCapabilities CPU = new WorkerCapabilities("test-worker", "cpu", 8L << 30);
+    private static final EngineReport ENGINE = new EngineReport("0.35.1", "PyTorch", "2.7.1", "cpu", "/opt/libtorch", false,
+            0, "cpu", "test cpu", 8L << 30, null, null, false, 900.0, 50.0);
+    private static final WorkerCapabilities CPU = new WorkerCapabilities("test-worker", "cpu", 8L << 30, ENGINE);
 
     @TempDir
     Path workDir;
@@ -152,6 +155,11 @@ class NodeAgentTest {
             assertThat(trainer.options.get().outDir()).isDirectory();
             assertThat(trainer.options.get().resumeFrom()).isNull();
             assertThat(backend.calls("/claim").get(0).body().path("deviceKind").asString()).isEqualTo("cpu");
+            // the engine self-check travels with every claim
+            JsonNode engine = backend.calls("/claim").get(0).body().path("engine");
+            assertThat(engine.path("libtorchVersion").asString()).isEqualTo("2.7.1");
+            assertThat(engine.path("libtorchFlavor").asString()).isEqualTo("cpu");
+            assertThat(engine.path("libtorchPath").asString()).isEqualTo("/opt/libtorch");
         }
     }
 
@@ -233,6 +241,22 @@ class NodeAgentTest {
             assertThat(finish.path("status").asString()).isEqualTo("FAILED");
             assertThat(finish.path("failure").asString()).isEqualTo("INVALID_SPEC");
             assertThat(finish.path("error").asString()).isEqualTo("data.corpus: no file matches /nowhere/*.txt");
+        }
+    }
+
+    @Test
+    void aRunBiggerThanTheWorkerIsRefusedAsOomBeforeTraining() {
+        CurveTrainer trainer = new CurveTrainer(20, 0);
+        String huge = """
+                {"runId": 7, "attempt": 3, "leaseSeconds": 4, "resumeFrom": null,
+                 "spec": {"project": "default", "optimizer": {"name": "sgd"}, "steps": 2, "seqLen": 1024, "batchSize": 4096}}""";
+        try (FakeBackend backend = new FakeBackend(backend(huge, call -> beat(false)))) {
+            assertThat(agent(backend, trainer).run(true)).isEqualTo(AttemptEnding.FAILED);
+
+            JsonNode finish = backend.calls("/finish").get(0).body();
+            assertThat(finish.path("failure").asString()).isEqualTo("OOM");
+            assertThat(finish.path("error").asString()).contains("this worker has 8.00 GiB").contains("refused before training");
+            assertThat(trainer.options.get()).as("the trainer never started").isNull();
         }
     }
 

@@ -198,7 +198,10 @@ class LlamaRunTrainerTest {
                 + " \"optimizer\": " + adamw + ", \"device\": \"cpu\"}"), "model");
         assertInvalid(TinyRuns.tinySpec(corpus, adamw, "\"seqLen\": 0"), "seqLen");
         if (ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
-            assertInvalid(TinyRuns.tinySpec(corpus, adamw, "\"device\": \"gpu\""), "device");
+            assertThatThrownBy(() -> train(TinyRuns.tinySpec(corpus, adamw, "\"device\": \"gpu\""), out, null,
+                    new TinyRuns.RecordingSink(), null, new ArrayList<>()))
+                    .hasMessageStartingWith("device: gpu requested").hasMessageContaining("libtorch 2.7.1 (cpu)")
+                    .hasMessageContaining("normlab-worker-gpu.jar");
         }
     }
 

@@ -15,6 +15,7 @@ import dev.normlab.api.spec.ScheduleSpec;
 import dev.normlab.worker.data.BatchSource;
 import dev.normlab.worker.model.CausalLmLoss;
 import dev.normlab.worker.model.LlamaModel;
+import dev.normlab.worker.model.MixedPrecisionStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -37,6 +38,11 @@ final class TinyTraining implements AutoCloseable {
 
     /** @param stackHidden the stacked path of the stateless rules, as the trainer takes it for small models */
     TinyTraining(OptimizerSpec spec, double lr, int seed, Shape inputShape, boolean stackHidden) {
+        this(spec, lr, seed, inputShape, stackHidden, DataType.FLOAT32);
+    }
+
+    /** @param computeType not FLOAT32: mixed precision, fp32 masters computed in this dtype (MixedPrecisionStore) */
+    TinyTraining(OptimizerSpec spec, double lr, int seed, Shape inputShape, boolean stackHidden, DataType computeType) {
         Engine engine = Engine.getInstance();
         EngineThreads.apply(1); // tiny arrays: one thread, no contention on a shared box
         root = engine.newBaseManager(Device.cpu());
@@ -45,7 +51,7 @@ final class TinyTraining implements AutoCloseable {
         model.initialize(root, DataType.FLOAT32, inputShape);
         LrSchedule constant = new LrSchedule(new ScheduleSpec(0.0, 1.0), 1_000_000, lr);
         optimizer = OptimizerFactory.build(spec, constant, model.getParameters(), root, 0, stackHidden);
-        store = new ParameterStore(root, false);
+        store = computeType == DataType.FLOAT32 ? new ParameterStore(root, false) : new MixedPrecisionStore(root, computeType);
         weights = model.getParameters().values().stream().map(Parameter::getArray).toList();
     }
 
