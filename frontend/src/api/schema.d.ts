@@ -611,6 +611,28 @@ export interface components {
             deviceMemoryBytes: number;
             /** Format: int32 */
             waitSeconds?: number;
+            engine?: components["schemas"]["EngineReport"];
+        };
+        EngineReport: {
+            djlVersion?: string;
+            engine?: string;
+            libtorchVersion?: string;
+            libtorchFlavor?: string;
+            libtorchPath?: string;
+            cudaAvailable?: boolean;
+            /** Format: int32 */
+            gpuCount?: number;
+            deviceKind: string;
+            deviceName?: string;
+            /** Format: int64 */
+            deviceMemoryBytes?: number;
+            cudaRuntimeVersion?: string;
+            computeCapability?: string;
+            bf16Supported?: boolean;
+            /** Format: double */
+            roundTripMillis?: number;
+            /** Format: double */
+            matmulGflops?: number;
         };
         Assignment: {
             /** Format: int64 */
@@ -704,7 +726,6 @@ export interface components {
             /** Format: int32 */
             priority: number;
             lengthUnambiguous?: boolean;
-            precisionSupportedByDevice?: boolean;
             tokenBudgetAtLeastOneStep?: boolean;
         };
         ScheduleSpec: {
@@ -807,6 +828,10 @@ export interface components {
             savingVsAdamWBytes?: number;
             /** Format: double */
             savingVsAdamWFraction?: number;
+            /** Format: int64 */
+            activationBytes?: number;
+            /** Format: int64 */
+            requiredBytes?: number;
         };
         RunView: {
             /** Format: int64 */
@@ -842,6 +867,7 @@ export interface components {
             memory?: components["schemas"]["MemoryView"];
             spec?: components["schemas"]["RunSpec"];
             submittedBy?: string;
+            waitingReason?: string;
             /** Format: date-time */
             createdAt?: string;
             /** Format: date-time */
@@ -936,6 +962,22 @@ export interface components {
             lastUsedAt?: string;
             /** Format: date-time */
             revokedAt?: string;
+        };
+        RunListParams: {
+            project?: string;
+            status?: ("QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED")[];
+            optimizer?: ("ADAMW" | "SGD" | "SINKGD" | "SWAN")[];
+            tag?: string;
+            name?: string;
+            submittedBy?: string;
+            /** @enum {string} */
+            sort?: "CREATED" | "FINISHED" | "FINAL_LOSS" | "QUEUE";
+            /** @enum {string} */
+            order?: "ASC" | "DESC";
+            /** Format: int32 */
+            page?: number;
+            /** Format: int32 */
+            size?: number;
         };
         RunPage: {
             items?: components["schemas"]["RunView"][];
@@ -1441,17 +1483,8 @@ export interface operations {
     };
     list_3: {
         parameters: {
-            query?: {
-                project?: string;
-                status?: string;
-                optimizer?: string;
-                tag?: string;
-                name?: string;
-                submittedBy?: string;
-                sort?: string;
-                order?: string;
-                page?: number;
-                size?: number;
+            query: {
+                params: components["schemas"]["RunListParams"];
             };
             header?: never;
             path?: never;
@@ -1876,6 +1909,8 @@ export interface operations {
                 model: string;
                 optimizers?: string;
                 dtype?: string;
+                batchSize?: number;
+                seqLen?: number;
             };
             header?: never;
             path?: never;

@@ -30,14 +30,10 @@ export type MemoryComparison = S['Comparison'];
 type Nullable<T, K extends keyof T> = Omit<T, K> & { [P in K]: T[P] | null };
 
 export type Run = Omit<
-  Nullable<S['RunView'], 'notes' | 'workerName' | 'leaseUntil' | 'notBefore' | 'checkpoint' | 'error' | 'finalLoss' | 'summary' | 'memory' | 'startedAt' | 'finishedAt'>,
+  Nullable<S['RunView'], 'notes' | 'workerName' | 'leaseUntil' | 'notBefore' | 'checkpoint' | 'error' | 'finalLoss' | 'summary'
+    | 'memory' | 'startedAt' | 'finishedAt' | 'submittedBy' | 'waitingReason'>,
   'status'
-> & {
-  status: RunStatus;
-  submittedBy: string | null;
-  /** being added to the backend: why a queued run is not claimed yet */
-  waitingReason?: string | null;
-};
+> & { status: RunStatus };
 
 export interface RunPage {
   items: Run[];
