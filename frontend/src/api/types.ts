@@ -1,7 +1,7 @@
 /**
- * The API's shapes, from the backend's own OpenAPI document (schema.d.ts, `npm run api:refresh`).
- * Fields the backend is still adding are declared here as optional until the committed document has them,
- * so an older backend degrades instead of breaking the page.
+ * The API's shapes, from the backend's own OpenAPI document (schema.d.ts, `npm run api:refresh`), so the
+ * client cannot drift from the API: a renamed field fails `tsc` in the build. Endpoints an older backend may
+ * lack (history, workers, sort=queue) degrade in queries.ts / the queue page instead of breaking a page.
  */
 import type { components } from './schema';
 

@@ -93,7 +93,7 @@ class DashboardE2eTest {
     }
 
     @Test
-    @Order(1)
+    @Order(10)
     void signInRefusesAWrongPasswordThenOpensTheRunsPage() {
         browser.go("/runs");
         browser.waitFor(() -> browser.path().startsWith("/sign-in"), "the redirect to sign-in");
@@ -115,7 +115,7 @@ class DashboardE2eTest {
     }
 
     @Test
-    @Order(2)
+    @Order(20)
     void aRunSubmittedThroughTheFormGoesQueuedRunningSucceededWhileItsLossCurveGrows() {
         browser.go("/new");
         fill("name", "form run: sinkgd on the tiny corpus");
@@ -170,7 +170,7 @@ class DashboardE2eTest {
     }
 
     @Test
-    @Order(3)
+    @Order(30)
     void anInvalidLearningRateShowsTheFieldErrorAndStoresNothing() {
         long before = totalRuns();
         browser.go("/new");
@@ -188,7 +188,7 @@ class DashboardE2eTest {
     }
 
     @Test
-    @Order(4)
+    @Order(40)
     void aRunningRunIsCancelledFromItsPage() {
         startAgent();
         long id = user.submit(spec("long run to cancel", "adamw", 100_000));
@@ -209,7 +209,7 @@ class DashboardE2eTest {
     }
 
     @Test
-    @Order(5)
+    @Order(50)
     void twoFinishedRunsCompareWithTheApisFinalValuesAndOneColourPerRun() {
         startAgent();
         long other = user.submit(spec("adamw baseline", "adamw", 200));
@@ -237,7 +237,23 @@ class DashboardE2eTest {
     }
 
     @Test
-    @Order(6)
+    @Order(55)
+    void cloneAndEditPrefillsTheFormWithTheRunsChoices() {
+        browser.go("/runs/" + formRunId);
+        browser.find("a[href='/new?clone=" + formRunId + "']").click();
+        browser.waitFor(() -> "form run: sinkgd on the tiny corpus (clone)".equals(browser.find("#f-name").getAttribute("value")),
+                "the clone's name in the form");
+        assertThat(browser.find("#f-optimizer-lr").getAttribute("value")).isEqualTo("0.01");
+        assertThat(browser.find("#f-steps").getAttribute("value")).isEqualTo("400");
+        assertThat(browser.find("#f-model-layers").getAttribute("value")).isEqualTo("1");
+        // a default stays empty, its value shown as the placeholder
+        assertThat(browser.find("#f-optimizer-alpha").getAttribute("value")).isEmpty();
+        assertThat(browser.find("#f-optimizer-alpha").getAttribute("placeholder")).isEqualTo("0.05");
+        browser.screenshot("05-clone-and-edit");
+    }
+
+    @Test
+    @Order(60)
     void theMemoryPageShowsTheApisNumbers() {
         JsonNode estimate = user.get("/api/v1/memory/estimate?model=llama-1b&dtype=fp32");
         browser.go("/memory?model=llama-1b&dtype=fp32");
@@ -257,7 +273,7 @@ class DashboardE2eTest {
     }
 
     @Test
-    @Order(7)
+    @Order(70)
     void aDeepLinkWithZoomAndSmoothingRestoresTheSameViewAfterReload() {
         long other = firstRunNamed("adamw baseline");
         browser.go("/compare?runs=" + other + "," + formRunId + "&x=step&smooth=0.6");
@@ -285,7 +301,7 @@ class DashboardE2eTest {
     }
 
     @Test
-    @Order(8)
+    @Order(80)
     void anotherTeamsRunIsNotFound() {
         // bob is in no team of admin's: admin's runs do not exist for him
         user.post("/api/v1/users", "{\"username\": \"bob\", \"password\": \"bob-has-a-long-password\", \"admin\": false}");
@@ -299,7 +315,7 @@ class DashboardE2eTest {
     }
 
     @Test
-    @Order(9)
+    @Order(90)
     void aBackendThatGoesAwaySaysSoInsteadOfABlankPage() {
         browser.go("/runs");
         browser.find("[data-testid=runs-table]");
