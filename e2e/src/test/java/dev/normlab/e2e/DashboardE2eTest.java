@@ -196,10 +196,14 @@ class DashboardE2eTest {
         browser.waitFor(() -> "RUNNING".equals(browser.find(".run-head .badge").getAttribute("data-status")),
                 "the agent to claim it", TRAINING);
         browser.screenshot("04-running");
+        // a run no worker here can take says why it waits
+        long gpuRun = user.submit(spec("needs a gpu", "swan", 100).replace("\"device\": \"cpu\"", "\"device\": \"gpu\""));
         browser.go("/queue");
+        assertThat(browser.find("[data-testid=queued]").getText()).contains("needs a gpu").contains("no GPU worker was seen in the last hour");
         assertThat(browser.find("[data-testid=running]").getText()).contains("long run to cancel").contains("browser-e2e-agent");
         assertThat(browser.find("[data-testid=workers]").getText()).contains("browser-e2e-agent");
         browser.screenshot("04-queue-and-workers");
+        user.cancel(gpuRun);
         browser.go("/runs/" + id);
         browser.find("[data-testid=cancel-run]").click();
         browser.waitFor(() -> "CANCELLED".equals(browser.find(".run-head .badge").getAttribute("data-status")),
@@ -270,6 +274,12 @@ class DashboardE2eTest {
             }
         }
         browser.screenshot("06-memory");
+        // beside the estimate: the optimizer state the workers measured on this test's finished nano runs
+        browser.go("/memory?model=nano&dtype=fp32");
+        WebElement measured = browser.find("table.mem tr[data-optimizer=sinkgd]");
+        assertThat(measured.getText()).contains("KiB");
+        assertThat(browser.find("table.mem tr[data-optimizer=adamw]").getText()).contains("MiB");
+        browser.screenshot("06-memory-nano-measured");
     }
 
     @Test
