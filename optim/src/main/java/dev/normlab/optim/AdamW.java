@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
+import java.util.List;
+import java.util.Map;
 
 /**
  * AdamW with bias correction and decoupled weight decay (default 0), as in {@code torch.optim}:
@@ -20,7 +22,10 @@ import ai.djl.training.tracker.ParameterTracker;
  * epsilon {@code eps·sqrt(1−b2^t)}, which is algebraically the formula above. The two moments
  * (weight dtype) live in the optimizer's own manager; {@link #close()} frees them.
  */
-public final class AdamW extends Optimizer implements StateSize, AutoCloseable {
+public final class AdamW extends Optimizer implements StatefulRule, AutoCloseable {
+
+    /** torch's state keys of the two moments. */
+    static final List<String> STATE_KEYS = List.of("exp_avg", "exp_avg_sq");
 
     private final ParameterTracker learningRate;
     private final float beta1;
@@ -38,16 +43,11 @@ public final class AdamW extends Optimizer implements StateSize, AutoCloseable {
         NDManager manager = builder.manager != null
                 ? builder.manager.newSubManager()
                 : NDManager.newBaseManager();
-        this.moments = new MomentStore(manager, 2);
+        this.moments = new MomentStore(manager, STATE_KEYS);
     }
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** Allocates the moments of a parameter up front (otherwise on its first update). */
-    public void allocate(String parameterId, NDArray weight) {
-        moments.of(parameterId, weight);
     }
 
     /** {@inheritDoc} */
@@ -76,12 +76,19 @@ public final class AdamW extends Optimizer implements StateSize, AutoCloseable {
     }
 
     /**
-     * The live moments {@code (m, v)} of a parameter, empty before its first update/allocation.
-     * For checkpoints: save their values, or {@code set(...)} them in place on resume (together
-     * with {@code optBeginNumUpdate(step)} so bias correction continues at the right t).
+     * The live moments {@code exp_avg} (m) and {@code exp_avg_sq} (v) of a parameter, allocated as zeros first. On
+     * resume set them in place together with {@code optBeginNumUpdate(step)}, so bias correction continues at the
+     * right t.
      */
-    public NDList state(String parameterId) {
-        return moments.live(parameterId);
+    @Override
+    public Map<String, NDArray> state(String parameterId, NDArray weight) {
+        return moments.named(parameterId, weight);
+    }
+
+    /** The live moments of a parameter, empty before its first update or allocation. */
+    @Override
+    public Map<String, NDArray> state(String parameterId) {
+        return moments.named(parameterId);
     }
 
     @Override

@@ -27,6 +27,8 @@ import java.util.Map;
  * TrainingConfig config = new DefaultTrainingConfig(loss).optOptimizer(optimizer);
  * ... trainer.step() as usual, or optimizer.step() after backward (no gradient copies: see step());
  * optimizer.stateBytes() / stateBytesByRole(); optimizer.close() at the end.
+ * optimizer.stateDict();    // checkpoint: id → {exp_avg, exp_avg_sq | momentum_buffer} → live array
+ * optimizer.loadStateDict(saved);   // resume: copied into the live arrays (with optBeginNumUpdate(step) on the rules)
  * }</pre>
  *
  * <p><b>Stacked path.</b> With {@code optStackHidden(true)} (stateless hidden rules only) the
@@ -83,11 +85,12 @@ public final class RoutedOptimizer extends Optimizer implements StateSize, AutoC
         return new Builder();
     }
 
-    // AdamW moments now, in AdamW's own manager: lazily created state inside an NDScope is freed
+    // every rule's state now, in the rule's own manager: lazily created state inside an NDScope is freed; and a
+    // resumed run needs live arrays to load into even where the checkpoint was taken before the first step
     private void allocateUpFront(PairList<String, Parameter> parameters) {
         for (Parameter p : parameters.values()) {
-            if (p.isInitialized() && ruleOf(p.getId()) == adamW) {
-                adamW.allocate(p.getId(), p.getArray());
+            if (p.isInitialized() && ruleOf(p.getId()) instanceof StatefulRule rule) {
+                rule.state(p.getId(), p.getArray());
             }
         }
     }
@@ -123,6 +126,61 @@ public final class RoutedOptimizer extends Optimizer implements StateSize, AutoC
                 ruleOf(id).update(id, weight, grad);
             }
         }
+    }
+
+    /**
+     * Every persistent state array, as {@code torch.optim}'s {@code state}: parameter id → (torch's state key →
+     * array), in the block's order; parameters whose rule keeps nothing are absent. The arrays are the live ones,
+     * not copies: write them out before the next step. The update count (AdamW's bias-correction t) is not in it: a
+     * resumed run passes {@code optBeginNumUpdate(step)} to the rules.
+     */
+    public Map<String, Map<String, NDArray>> stateDict() {
+        Map<String, Map<String, NDArray>> state = new LinkedHashMap<>();
+        for (Route r : routing.routes()) {
+            if (ruleOf(r.id()) instanceof StatefulRule rule && !rule.state(r.id()).isEmpty()) {
+                state.put(r.id(), rule.state(r.id()));
+            }
+        }
+        return state;
+    }
+
+    /**
+     * Copies a {@link #stateDict()} (e.g. read back from a checkpoint, any dtype) into the live state arrays, each
+     * converted to its array's dtype. {@code state} must hold exactly the arrays this optimizer keeps, with their
+     * shapes; nothing is changed otherwise.
+     *
+     * @throws IllegalArgumentException naming the parameter and key of the first missing, surplus or misshapen array
+     */
+    public void loadStateDict(Map<String, Map<String, NDArray>> state) {
+        Map<String, Map<String, NDArray>> live = stateDict();
+        for (Map.Entry<String, Map<String, NDArray>> saved : state.entrySet()) {
+            Map<String, NDArray> target = live.getOrDefault(saved.getKey(), Map.of());
+            for (String key : saved.getValue().keySet()) {
+                if (!target.containsKey(key)) {
+                    throw new IllegalArgumentException("state " + key + " of " + describe(saved.getKey())
+                            + " is not kept by its rule here (" + ruleName(ruleOf(saved.getKey())) + ")");
+                }
+            }
+        }
+        for (Map.Entry<String, Map<String, NDArray>> e : live.entrySet()) {
+            Map<String, NDArray> saved = state.getOrDefault(e.getKey(), Map.of());
+            for (Map.Entry<String, NDArray> slot : e.getValue().entrySet()) {
+                NDArray value = saved.get(slot.getKey());
+                if (value == null || !value.getShape().equals(slot.getValue().getShape())) {
+                    throw new IllegalArgumentException("no state " + slot.getKey() + " of shape "
+                            + slot.getValue().getShape() + " for " + describe(e.getKey())
+                            + (value == null ? "" : " (found shape " + value.getShape() + ")"));
+                }
+            }
+        }
+        live.forEach((id, slots) -> slots.forEach((key, target) -> {
+            NDArray value = state.get(id).get(key);
+            target.set(value.toType(target.getDataType(), false).toByteBuffer());
+        }));
+    }
+
+    private String describe(String parameterId) {
+        return routing.byId(parameterId).map(Route::name).orElse("unknown parameter " + parameterId);
     }
 
     private Optimizer ruleOf(String parameterId) {

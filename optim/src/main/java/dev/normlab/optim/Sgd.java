@@ -4,13 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
+import java.util.List;
+import java.util.Map;
 
 /**
  * SGD with optional heavy-ball momentum, as in {@code torch.optim.SGD} (no dampening):
  * {@code b ← mu·b + g ; w ← w − lr·b} (with mu = 0: {@code w ← w − lr·g}, no state).
  * The memory floor the stateless methods are compared with.
  */
-public final class Sgd extends Optimizer implements StateSize, AutoCloseable {
+public final class Sgd extends Optimizer implements StatefulRule, AutoCloseable {
 
     private final ParameterTracker learningRate;
     private final float momentum;
@@ -23,7 +25,8 @@ public final class Sgd extends Optimizer implements StateSize, AutoCloseable {
         NDManager manager = builder.manager != null
                 ? builder.manager.newSubManager()
                 : NDManager.newBaseManager();
-        this.buffers = new MomentStore(manager, 1);
+        // without momentum there is no buffer at all
+        this.buffers = new MomentStore(manager, momentum == 0f ? List.of() : List.of("momentum_buffer"));
     }
 
     public static Builder builder() {
@@ -49,17 +52,16 @@ public final class Sgd extends Optimizer implements StateSize, AutoCloseable {
         Gradients.zero(weight);
     }
 
-    /**
-     * Allocates the (zero) momentum buffer of a parameter up front, otherwise made on its first update: a resumed
-     * run needs the live buffer to copy its checkpointed value into.
-     */
-    public void allocate(String parameterId, NDArray weight) {
-        buffers.of(parameterId, weight);
+    /** The live {@code momentum_buffer} of a parameter, allocated as zeros first; empty without momentum. */
+    @Override
+    public Map<String, NDArray> state(String parameterId, NDArray weight) {
+        return buffers.named(parameterId, weight);
     }
 
-    /** The live momentum buffer of a parameter (empty without momentum): for checkpoints. */
-    public ai.djl.ndarray.NDList state(String parameterId) {
-        return buffers.live(parameterId);
+    /** The live momentum buffer of a parameter, empty before its first update or allocation, or without momentum. */
+    @Override
+    public Map<String, NDArray> state(String parameterId) {
+        return buffers.named(parameterId);
     }
 
     @Override

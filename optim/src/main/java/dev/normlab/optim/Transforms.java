@@ -82,7 +82,7 @@ public final class Transforms {
             scope.tempAttachAll(g);
             // Sinkhorn–Knopp on P = G ⊙ G in the scale domain: a = r², b = c². A half-step's new scale depends
             // only on the other side's, r = sqrt(n / (P c²)): a vector-matrix product, a clamp and a division.
-            // The scales are row vectors: libtorch's batched (1 x k)·(k x l) is 3-4x faster than (l x k)·(k x 1)
+            // The scales are row vectors: libtorch's batched (1 x k)·(k x l) beats (l x k)·(k x 1) (docs/benchmarks.md)
             NDArray floor = scope.create(eps * eps);
             NDArray rowTarget = scope.create((float) n);
             NDArray colTarget = scope.create((float) m);

@@ -10,7 +10,8 @@
  *   <li>{@link dev.normlab.optim.ParameterRouter} → {@link dev.normlab.optim.RoutingTable}: role
  *       of every parameter by name pattern; {@link dev.normlab.optim.RoutedOptimizer}: the one a
  *       trainer gets (hidden matrices → chosen rule, the rest → AdamW), with the stacked path,
- *       {@code summary()} and {@code stateBytes()}.
+ *       {@code summary()}, {@code stateBytes()} and the state as an API ({@code stateDict()} /
+ *       {@code loadStateDict()}) over every {@link dev.normlab.optim.StatefulRule}.
  * </ul>
  */
 package dev.normlab.optim;

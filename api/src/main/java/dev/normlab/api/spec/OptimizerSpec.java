@@ -29,8 +29,8 @@ public record OptimizerSpec(
         @NotNull @Positive @Max(100) Integer newtonSchulzSteps,
         @NotNull @DecimalMin("0") @DecimalMax(value = "1", inclusive = false) Double beta1,
         @NotNull @DecimalMin("0") @DecimalMax(value = "1", inclusive = false) Double beta2,
-        @NotNull @Positive Double eps,
-        @NotNull @PositiveOrZero Double weightDecay,
+        @NotNull @Positive @DecimalMax("1") Double eps,
+        @NotNull @PositiveOrZero @DecimalMax("10") Double weightDecay,
         @NotNull @DecimalMin("0") @DecimalMax(value = "1", inclusive = false) Double momentum) {
 
     public static final double DEFAULT_ADAMW_LR = 1e-3;

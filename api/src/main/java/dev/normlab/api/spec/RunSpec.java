@@ -4,6 +4,7 @@ import dev.normlab.api.memory.Precision;
 import dev.normlab.api.model.ModelDims;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -48,13 +49,13 @@ public record RunSpec(
         @NotNull @Positive @Max(32_768) Integer seqLen,
         @NotNull @Positive @Max(4_096) Integer batchSize,
         @NotNull @Positive @Max(1_024) Integer gradAccum,
-        @Positive @Max(100_000_000) Long steps,
-        @Positive Long tokenBudget,
+        @Positive @Max(MAX_STEPS) Long steps,
+        @Positive @Max(MAX_TOKEN_BUDGET) Long tokenBudget,
         @NotNull @Valid ScheduleSpec schedule,
-        @NotNull @PositiveOrZero Integer evalEvery,
+        @NotNull @PositiveOrZero @Max(MAX_STEPS) Integer evalEvery,
         @NotNull @Positive @Max(10_000) Integer evalBatches,
-        @NotNull @PositiveOrZero Double gradClip,
-        @NotNull @PositiveOrZero Integer checkpointEvery,
+        @NotNull @PositiveOrZero @DecimalMax("1000") Double gradClip,
+        @NotNull @PositiveOrZero @Max(MAX_STEPS) Integer checkpointEvery,
         @NotNull Long seed,
         @NotNull @Pattern(regexp = "cpu|gpu|any", message = "must be cpu, gpu or any") String device,
         @NotNull @Pattern(regexp = "fp32|bf16", message = "must be fp32 or bf16") String precision,
@@ -64,6 +65,10 @@ public record RunSpec(
     public interface Submitted {
     }
 
+    /** The most optimizer steps a run may have, given as {@code steps} or derived from {@code tokenBudget}. */
+    public static final long MAX_STEPS = 100_000_000;
+    /** 10^15 tokens: a thousand times the largest open pretraining corpora. */
+    public static final long MAX_TOKEN_BUDGET = 1_000_000_000_000_000L;
     public static final int DEFAULT_SEQ_LEN = 256;
     public static final int DEFAULT_BATCH_SIZE = 8;
     public static final long DEFAULT_STEPS = 200;
@@ -102,6 +107,12 @@ public record RunSpec(
     public boolean isTokenBudgetAtLeastOneStep() {
         return tokenBudget == null || seqLen == null || batchSize == null || gradAccum == null
                 || tokenBudget >= tokensPerStep();
+    }
+
+    @AssertTrue(message = "tokenBudget gives more than " + MAX_STEPS + " steps (tokenBudget / (batchSize x gradAccum x seqLen))")
+    public boolean isTokenBudgetWithinStepLimit() {
+        return tokenBudget == null || seqLen == null || batchSize == null || gradAccum == null
+                || seqLen <= 0 || batchSize <= 0 || gradAccum <= 0 || tokenBudget / tokensPerStep() <= MAX_STEPS;
     }
 
     /** Tokens consumed by one optimizer step. */

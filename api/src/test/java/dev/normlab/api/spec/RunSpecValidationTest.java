@@ -98,6 +98,25 @@ class RunSpecValidationTest {
     }
 
     @Test
+    void steps_derived_from_the_token_budget_obey_the_same_cap_as_steps() {
+        assertThat(invalidFields(builder().tokenBudget(Long.MAX_VALUE).seqLen(1).batchSize(1).build()))
+                .containsExactlyInAnyOrder("tokenBudget", "tokenBudgetWithinStepLimit");
+        assertThat(invalidFields(builder().tokenBudget(RunSpec.MAX_STEPS + 1).seqLen(1).batchSize(1).build()))
+                .containsExactly("tokenBudgetWithinStepLimit");
+        assertThat(invalidFields(builder().tokenBudget(RunSpec.MAX_STEPS).seqLen(1).batchSize(1).build())).isEmpty();
+        assertThat(invalidFields(builder().steps(RunSpec.MAX_STEPS + 1).build())).containsExactly("steps");
+    }
+
+    @Test
+    void every_numeric_field_has_an_upper_bound() {
+        RunSpec huge = new RunSpec(null, null, null, null,
+                new OptimizerSpec("adamw", null, null, null, null, null, null, 2.0, 11.0, null), null, null, null, null, null,
+                null, null, null, Integer.MAX_VALUE, null, Double.POSITIVE_INFINITY, Integer.MAX_VALUE, null, null, null, null);
+        assertThat(invalidFields(huge)).containsExactlyInAnyOrder("checkpointEvery", "evalEvery", "gradClip",
+                "optimizer.eps", "optimizer.weightDecay");
+    }
+
+    @Test
     void a_bf16_run_is_mixed_precision_so_its_memory_is_counted_in_fp32() {
         assertThat(builder().precision("bf16").device("gpu").build().precisionKind()).isEqualTo(Precision.BF16_MIXED);
         assertThat(builder().build().precisionKind()).isEqualTo(Precision.FP32);

@@ -3,9 +3,9 @@ package dev.normlab.backend.metric;
 import dev.normlab.api.worker.MetricBatch;
 import dev.normlab.api.worker.MetricPoint;
 import dev.normlab.backend.system.FieldProblem;
+import dev.normlab.backend.system.FieldProblems;
 import dev.normlab.backend.system.InvalidRequestException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -89,9 +89,7 @@ class MetricBatchReader {
         List<FieldProblem> problems = new ArrayList<>();
         // the batch's own fields by Bean Validation; validateProperty does not cascade into the points
         for (String property : new String[] {"attempt", "points"}) {
-            for (ConstraintViolation<MetricBatch> v : validator.validateProperty(batch, property)) {
-                problems.add(new FieldProblem(v.getPropertyPath().toString(), v.getMessage()));
-            }
+            problems.addAll(FieldProblems.of(validator.validateProperty(batch, property)));
         }
         if (batch.points() != null) {
             for (int i = 0; i < batch.points().size(); i++) {

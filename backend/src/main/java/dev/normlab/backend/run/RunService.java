@@ -6,7 +6,7 @@ import dev.normlab.api.worker.Checkpoint;
 import dev.normlab.api.worker.RunSummary;
 import dev.normlab.backend.memory.MemoryView;
 import dev.normlab.backend.system.ConflictException;
-import dev.normlab.backend.system.FieldProblem;
+import dev.normlab.backend.system.FieldProblems;
 import dev.normlab.backend.system.InvalidRequestException;
 import dev.normlab.backend.team.Caller;
 import dev.normlab.backend.team.ForbiddenException;
@@ -15,7 +15,6 @@ import dev.normlab.backend.team.ProjectView;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import jakarta.validation.groups.Default;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -127,13 +126,15 @@ public class RunService {
         }
         if (overrides == null || !overrides.has("name")) {
             String name = original.name() + " (clone)";
-            merged.put("name", name.length() > 200 ? name.substring(0, 200) : name);
+            // cut at 200 chars, never between the two halves of a surrogate pair (a lone one would be stored as '?')
+            int end = name.length() <= 200 ? name.length() : Character.isHighSurrogate(name.charAt(199)) ? 199 : 200;
+            merged.put("name", name.substring(0, end));
         }
         RunSpec spec;
         try {
             spec = json.treeToValue(merged, RunSpec.class);
         } catch (JacksonException e) {
-            throw new InvalidRequestException(jsonPath(e), e.getOriginalMessage());
+            throw new InvalidRequestException(List.of(FieldProblems.of(e)));
         }
         validate(spec);
         boolean moved = overrides != null && overrides.has("project");
@@ -219,9 +220,7 @@ public class RunService {
     private void validate(RunSpec spec) {
         Set<ConstraintViolation<RunSpec>> violations = validator.validate(spec, Default.class, RunSpec.Submitted.class);
         if (!violations.isEmpty()) {
-            throw new InvalidRequestException(violations.stream()
-                    .map(v -> new FieldProblem(v.getPropertyPath().toString(), v.getMessage()))
-                    .sorted(Comparator.comparing(FieldProblem::field)).toList());
+            throw new InvalidRequestException(FieldProblems.of(violations));
         }
     }
 
@@ -237,18 +236,6 @@ public class RunService {
                 target.set(field.getKey(), value);
             }
         }
-    }
-
-    private static String jsonPath(JacksonException e) {
-        StringBuilder path = new StringBuilder();
-        for (JacksonException.Reference ref : e.getPath()) {
-            if (ref.getPropertyName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(ref.getPropertyName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.isEmpty() ? "body" : path.toString();
     }
 
     RunView view(RunRow row) {

@@ -20,8 +20,6 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.exc.InvalidFormatException;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
  * The one place that turns failures into RFC 7807 problem+json. A 400 always lists every bad field in
@@ -38,16 +36,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ConstraintViolationException.class)
     ProblemDetail constraintViolation(ConstraintViolationException e) {
-        return badRequest(e.getConstraintViolations().stream()
-                .map(v -> new FieldProblem(v.getPropertyPath().toString(), v.getMessage()))
-                .sorted(java.util.Comparator.comparing(FieldProblem::field))
-                .toList());
+        return badRequest(FieldProblems.of(e.getConstraintViolations()));
     }
-
-
-
-
-
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
@@ -86,7 +76,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
                     .body(problem(HttpStatus.CONTENT_TOO_LARGE, causedBy(e, PayloadTooLargeException.class).getMessage()));
         }
-        return ResponseEntity.badRequest().body(badRequest(List.of(unreadable(e))));
+        JacksonException jackson = causedBy(e, JacksonException.class);
+        return ResponseEntity.badRequest().body(badRequest(List.of(jackson == null
+                ? new FieldProblem("body", "is missing or not readable JSON") : FieldProblems.of(jackson))));
     }
 
     @Override
@@ -102,43 +94,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return ResponseEntity.badRequest().body(badRequest(List.of(new FieldProblem(e.getParameterName(), "is required"))));
-    }
-
-    /** Names the JSON field Jackson choked on: unknown property, wrong type, or malformed JSON. */
-    private static FieldProblem unreadable(HttpMessageNotReadableException e) {
-        JacksonException jackson = causedBy(e, JacksonException.class);
-        if (jackson == null) {
-            return new FieldProblem("body", "is missing or not readable JSON");
-        }
-        String path = path(jackson);
-        if (jackson instanceof UnrecognizedPropertyException unknown) {
-            return new FieldProblem(path, "unknown field '" + unknown.getPropertyName() + "'");
-        }
-        if (jackson instanceof InvalidFormatException format) {
-            String allowed = format.getTargetType() != null && format.getTargetType().isEnum()
-                    ? ", expected one of " + java.util.Arrays.toString(format.getTargetType().getEnumConstants())
-                    : " for " + (format.getTargetType() == null ? "this field" : format.getTargetType().getSimpleName());
-            return new FieldProblem(path, "invalid value '" + format.getValue() + "'" + allowed);
-        }
-        if (path.isEmpty()) {
-            return new FieldProblem("body", "malformed JSON: " + jackson.getOriginalMessage());
-        }
-        return new FieldProblem(path, jackson.getOriginalMessage());
-    }
-
-    private static String path(JacksonException e) {
-        StringBuilder path = new StringBuilder();
-        for (JacksonException.Reference ref : e.getPath()) {
-            if (ref.getPropertyName() != null) {
-                if (!path.isEmpty()) {
-                    path.append('.');
-                }
-                path.append(ref.getPropertyName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
     }
 
     private static <T extends Throwable> T causedBy(Throwable e, Class<T> type) {

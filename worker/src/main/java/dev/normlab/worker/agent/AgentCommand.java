@@ -1,16 +1,19 @@
 package dev.normlab.worker.agent;
 
+import dev.normlab.worker.data.FileAccess;
 import dev.normlab.worker.engine.EngineCheckException;
 import dev.normlab.worker.engine.EngineSelfCheck;
 import dev.normlab.worker.training.LlamaRunTrainer;
 import dev.normlab.worker.training.TrainerSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -52,6 +55,12 @@ public final class AgentCommand implements Callable<Integer> {
             description = "Runs train in <DIR>/runs/<id> (checkpoints, model, summary) (default: ${DEFAULT-VALUE}).")
     private Path workDir;
 
+    @Option(names = "--data-root", paramLabel = "DIR", defaultValue = "${sys:user.home}/.normlab/data",
+            description = "The only folder whose files a run spec may name (data.corpus, an hf: tokenizer); relative "
+                    + "paths in a spec are resolved against it, and a path out of it ('..', elsewhere, a symbolic link "
+                    + "out) fails the run as INVALID_SPEC. Created when missing (default: ${DEFAULT-VALUE}).")
+    private Path dataRoot;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "PyTorch intra-op threads on CPU (default: one per available core).")
     private Integer threads;
@@ -83,6 +92,13 @@ public final class AgentCommand implements Callable<Integer> {
         } catch (UncheckedIOException | IllegalArgumentException e) {
             throw usageError("--token-file: " + e.getMessage());
         }
+        FileAccess fileAccess; // before the engine, like the token: a bad folder fails at once
+        try {
+            Files.createDirectories(dataRoot);
+            fileAccess = FileAccess.within(dataRoot);
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            throw usageError("--data-root: cannot use " + dataRoot + " as the data root: " + e.getMessage());
+        }
         // after the token: loading the engine takes a while, a missing token should fail at once
         WorkerCapabilities capabilities;
         try {
@@ -92,7 +108,9 @@ public final class AgentCommand implements Callable<Integer> {
             throw usageError(e.getMessage());
         }
         LOG.info("worker '{}' engine self-check:\n{}", capabilities.name(), EngineSelfCheck.describe(capabilities.engine()));
-        LlamaRunTrainer trainer = new LlamaRunTrainer(TrainerSettings.defaults().withThreads(threads));
+        LOG.info("worker '{}': run specs may read files under {} only", capabilities.name(), fileAccess.root().orElseThrow());
+        LlamaRunTrainer trainer = new LlamaRunTrainer(TrainerSettings.defaults().withThreads(threads)
+                .withFileAccess(fileAccess));
         NodeAgent agent = new NodeAgent(client, trainer, capabilities, workDir, claimWaitSeconds);
         Thread hook = new Thread(() -> agent.shutdown(SHUTDOWN_GRACE), "normlab-agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

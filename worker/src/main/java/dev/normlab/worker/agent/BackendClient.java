@@ -34,7 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class BackendClient {
 
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** Longest a call may take (a claim: plus its wait). */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** How long to wait for a thread that may be inside one call to end: the call's timeout and a margin. */
+    static final Duration ONE_CALL_GRACE = CALL_TIMEOUT.plusSeconds(5);
     private static final int MAX_PROBLEM_CHARS = 2_000;
 
     private final HttpClient http;

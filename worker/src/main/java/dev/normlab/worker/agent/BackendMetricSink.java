@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
@@ -28,7 +27,10 @@ public final class BackendMetricSink implements MetricSink {
     private static final Logger log = LoggerFactory.getLogger(BackendMetricSink.class);
     /** The backend's rule for metric keys (MetricPoint); a bad key would make the whole batch a 400. */
     private static final Pattern KEY = Pattern.compile("[a-z0-9_./-]{1,64}");
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** Resends of a failed batch: until acknowledged, or until close()'s drain gives up. */
+    static final RetryPolicy METRICS_RETRY = RetryPolicy.doubling(Duration.ofMillis(250), Duration.ofSeconds(10));
+    /** How long closing waits for the last points to be acknowledged. */
+    public static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(1);
 
     private final BackendClient client;
     private final long runId;
@@ -36,7 +38,7 @@ public final class BackendMetricSink implements MetricSink {
     private final AttemptSignals signals;
     private final Duration interval;
     private final int maxBatch;
-    private final Duration initialBackoff;
+    private final RetryPolicy retry;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -50,23 +52,22 @@ public final class BackendMetricSink implements MetricSink {
     private long acknowledged;
 
     public BackendMetricSink(BackendClient client, long runId, int attempt, AttemptSignals signals,
-            Duration interval, int maxBatch, Duration initialBackoff) {
+            Duration interval, int maxBatch, RetryPolicy retry) {
         this.client = client;
         this.runId = runId;
         this.attempt = attempt;
         this.signals = signals;
         this.interval = interval;
         this.maxBatch = maxBatch;
-        this.initialBackoff = initialBackoff;
+        this.retry = retry;
         this.sender = new Thread(this::sendLoop, "metrics-run-" + runId);
         sender.setDaemon(true);
         sender.start();
     }
 
-    /** The agent's settings: every 2 s or 1000 points, first retry after 250 ms. */
+    /** The agent's settings: every 2 s or 1000 points, resent after {@link #METRICS_RETRY}'s pauses. */
     static BackendMetricSink forAttempt(BackendClient client, long runId, int attempt, AttemptSignals signals) {
-        return new BackendMetricSink(client, runId, attempt, signals, Duration.ofSeconds(2), 1_000,
-                Duration.ofMillis(250));
+        return new BackendMetricSink(client, runId, attempt, signals, Duration.ofSeconds(2), 1_000, METRICS_RETRY);
     }
 
     @Override
@@ -148,7 +149,7 @@ public final class BackendMetricSink implements MetricSink {
             lock.unlock();
         }
         try {
-            sender.join(TimeUnit.SECONDS.toMillis(35));
+            sender.join(BackendClient.ONE_CALL_GRACE.toMillis()); // the sender may be inside one post
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -157,7 +158,7 @@ public final class BackendMetricSink implements MetricSink {
 
     @Override
     public void close() {
-        close(Duration.ofMinutes(1));
+        close(DRAIN_TIMEOUT);
     }
 
     /** Points the backend acknowledged so far. */
@@ -196,7 +197,7 @@ public final class BackendMetricSink implements MetricSink {
     }
 
     private void sendLoop() {
-        Duration backoff = initialBackoff;
+        int failures = 0;
         while (true) {
             List<MetricPoint> batch = nextBatch();
             if (batch == null) {
@@ -208,7 +209,7 @@ public final class BackendMetricSink implements MetricSink {
             try {
                 client.postMetrics(runId, new MetricBatch(attempt, batch));
                 acknowledge(batch.size());
-                backoff = initialBackoff;
+                failures = 0;
             } catch (LeaseLostException e) {
                 log.warn("run {} attempt {}: lease lost while posting metrics, dropping them: {}", runId, attempt,
                         e.getMessage());
@@ -216,16 +217,21 @@ public final class BackendMetricSink implements MetricSink {
                 abandon();
                 return;
             } catch (BackendException e) {
-                if (e.retryable()) {
-                    log.warn("run {}: posting {} metric points failed, retrying in {} ms: {}", runId, batch.size(),
-                            backoff.toMillis(), e.getMessage());
-                    pause(backoff);
-                    backoff = min(backoff.multipliedBy(2), MAX_BACKOFF);
-                } else {
+                if (!e.retryable()) {
                     // the points were checked before buffering, so this is a bug; do not block the rest behind it
                     log.error("run {}: backend refused {} metric points, dropping them: {}", runId, batch.size(),
                             e.getMessage());
                     acknowledge(batch.size());
+                } else if (retry.retriesAfter(++failures)) {
+                    Duration pause = retry.pauseAfter(failures);
+                    log.warn("run {}: posting {} metric points failed, retrying in {} ms: {}", runId, batch.size(),
+                            pause.toMillis(), e.getMessage());
+                    pause(pause);
+                } else {
+                    log.error("run {}: posting {} metric points failed {} times, dropping them: {}", runId,
+                            batch.size(), failures, e.getMessage());
+                    acknowledge(batch.size());
+                    failures = 0;
                 }
             }
         }
@@ -308,9 +314,5 @@ public final class BackendMetricSink implements MetricSink {
         } finally {
             lock.unlock();
         }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

@@ -13,31 +13,28 @@ final class EndCallRetry {
 
     private static final Logger log = LoggerFactory.getLogger(EndCallRetry.class);
 
-    private final int attempts;
-    private final Duration firstPause;
+    /** Six tries over about half a minute (1 + 2 + 4 + 8 + 16 s): a backend restart, not an outage. */
+    static final RetryPolicy END_CALL_RETRY =
+            RetryPolicy.doubling(Duration.ofSeconds(1), Duration.ofSeconds(16)).giveUpAfter(6);
 
-    EndCallRetry(int attempts, Duration firstPause) {
-        this.attempts = attempts;
-        this.firstPause = firstPause;
-    }
+    private final RetryPolicy policy;
 
-    static EndCallRetry standard() {
-        return new EndCallRetry(6, Duration.ofSeconds(1));
+    EndCallRetry(RetryPolicy policy) {
+        this.policy = policy;
     }
 
     <T> T call(Supplier<T> call) {
-        Duration pause = firstPause;
-        for (int attempt = 1; ; attempt++) {
+        for (int tries = 1; ; tries++) {
             try {
                 return call.get();
             } catch (BackendException e) {
-                if (!e.retryable() || e instanceof LeaseLostException || attempt == attempts) {
+                if (!e.retryable() || e instanceof LeaseLostException || !policy.retriesAfter(tries)) {
                     throw e;
                 }
-                log.warn("backend call failed (try {} of {}), retrying in {} ms: {}", attempt, attempts,
+                Duration pause = policy.pauseAfter(tries);
+                log.warn("backend call failed (try {} of {}), retrying in {} ms: {}", tries, policy.tries(),
                         pause.toMillis(), e.getMessage());
                 sleep(pause);
-                pause = pause.multipliedBy(2);
             }
         }
     }

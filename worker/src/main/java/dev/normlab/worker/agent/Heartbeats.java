@@ -66,7 +66,7 @@ final class Heartbeats implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         try {
-            timer.awaitTermination(35, TimeUnit.SECONDS);
+            timer.awaitTermination(BackendClient.ONE_CALL_GRACE.toMillis(), TimeUnit.MILLISECONDS); // a beat in flight
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class NodeAgent {
 
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
-    private static final Duration MAX_CLAIM_BACKOFF = Duration.ofSeconds(30);
+    /** Claims after a transient failure: the backend may be restarting; a worker waits for it however long. */
+    static final RetryPolicy CLAIM_RETRY = RetryPolicy.doubling(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     private final BackendClient client;
     private final RunTrainer trainer;
@@ -63,13 +64,13 @@ public final class NodeAgent {
         log.info("worker '{}' ({}, {} MiB) polling for runs", capabilities.name(), capabilities.deviceKind(),
                 capabilities.deviceMemoryBytes() >> 20);
         AttemptEnding last = null;
-        Duration backoff = Duration.ofSeconds(1);
+        int failures = 0;
         try {
             while (!shutdown.get()) {
                 Optional<Assignment> assignment;
                 try {
                     assignment = claim();
-                    backoff = Duration.ofSeconds(1);
+                    failures = 0;
                 } catch (CancellationException e) {
                     break;
                 } catch (BackendException e) {
@@ -80,10 +81,9 @@ public final class NodeAgent {
                         // a wrong token or URL does not fix itself: stop instead of polling forever
                         throw e;
                     }
-                    log.warn("claim failed, trying again in {} s: {}", backoff.toSeconds(), e.getMessage());
-                    sleep(backoff);
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_CLAIM_BACKOFF) < 0 ? backoff.multipliedBy(2)
-                            : MAX_CLAIM_BACKOFF;
+                    Duration pause = CLAIM_RETRY.pauseAfter(++failures);
+                    log.warn("claim failed, trying again in {} s: {}", pause.toSeconds(), e.getMessage());
+                    sleep(pause);
                     continue;
                 }
                 if (assignment.isEmpty()) {
@@ -157,7 +157,7 @@ public final class NodeAgent {
     private AttemptEnding execute(Assignment assignment) {
         try {
             return new RunAttempt(client, trainer, assignment, workDir, new AttemptSignals(shutdown),
-                    EndCallRetry.standard(), capabilities.deviceMemoryBytes()).execute();
+                    new EndCallRetry(EndCallRetry.END_CALL_RETRY), capabilities.deviceMemoryBytes()).execute();
         } catch (RuntimeException e) {
             // the run's lease runs out and the backend requeues it; this worker goes on with the next one
             log.error("run {}: the attempt could not be ended cleanly", assignment.runId(), e);

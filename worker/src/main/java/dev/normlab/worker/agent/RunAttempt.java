@@ -32,7 +32,6 @@ final class RunAttempt {
 
     private static final Logger log = LoggerFactory.getLogger(RunAttempt.class);
     private static final int STACK_LINES = 12;
-    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(1);
     private static final Duration CHECKPOINT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final BackendClient client;
@@ -66,7 +65,7 @@ final class RunAttempt {
         try {
             result = train(resume, metrics);
         } finally {
-            metrics.close(DRAIN_TIMEOUT);
+            metrics.close();
             heartbeats.close();
         }
         return report(result);

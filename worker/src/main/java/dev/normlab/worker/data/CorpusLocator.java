@@ -15,32 +15,29 @@ import java.util.stream.Stream;
 final class CorpusLocator {
 
     private static final String GLOB_CHARACTERS = "*?[{";
+    private static final String FIELD = "data.corpus";
 
     private CorpusLocator() {
     }
 
-    static Corpus locate(DataSpec data) {
+    static Corpus locate(DataSpec data, FileAccess access) {
         if (data.isEuroparl()) {
             return new EuroparlCorpus();
         }
         DocumentFormat format = DocumentFormat.of(data.format());
         String spec = data.corpus();
-        Path literal = Path.of(spec).toAbsolutePath().normalize();
+        Path literal = access.resolve(FIELD, spec);
         if (Files.isRegularFile(literal)) { // also when its name happens to contain [ or {
-            return new FileCorpus(spec, List.of(literal), format);
+            return new FileCorpus(spec, List.of(access.checked(FIELD, literal)), format);
         }
         if (!isGlob(spec)) {
-            Path file = literal;
-            if (Files.isDirectory(file)) {
-                throw new IllegalArgumentException("data.corpus: " + file + " is a folder; give a file or a glob such as "
-                        + file.resolve("*.txt"));
+            if (Files.isDirectory(literal)) {
+                throw new IllegalArgumentException("data.corpus: " + literal + " is a folder; give a file or a glob such as "
+                        + literal.resolve("*.txt"));
             }
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("data.corpus: " + file + " does not exist");
-            }
-            return new FileCorpus(spec, List.of(file), format);
+            throw new IllegalArgumentException("data.corpus: " + literal + " does not exist");
         }
-        return new FileCorpus(spec, expand(spec), format);
+        return new FileCorpus(spec, expand(spec, literal, access), format);
     }
 
     static boolean isGlob(String spec) {
@@ -49,10 +46,12 @@ final class CorpusLocator {
 
     /**
      * The regular files matching {@code glob} (Java's glob syntax: {@code **} crosses folders, {@code *} does not),
-     * sorted; token caches inside the tree are never matched.
+     * sorted; token caches inside the tree are never matched. Each match is {@link FileAccess#checked}: a link out of
+     * the data root fails the whole corpus.
+     *
+     * @param pattern the glob resolved by {@code access}
      */
-    static List<Path> expand(String glob) {
-        Path pattern = Path.of(glob).toAbsolutePath().normalize();
+    static List<Path> expand(String glob, Path pattern, FileAccess access) {
         Path folder = pattern.getRoot();
         int depth = 0;
         boolean inGlob = false;
@@ -78,7 +77,7 @@ final class CorpusLocator {
                     .filter(matcher::matches)
                     .filter(path -> !insideCache(base.relativize(path)))
                     .sorted()
-                    .forEach(files::add);
+                    .forEach(path -> files.add(access.checked(FIELD, path)));
         } catch (IOException | UncheckedIOException e) {
             throw new IllegalArgumentException("data.corpus: glob " + glob + ": cannot list " + base + ": " + e.getMessage(), e);
         }

@@ -39,13 +39,14 @@ public final class HuggingFaceTokenizerFile implements Tokenizer {
         this.tokenizer = tokenizer;
     }
 
-    /** @param location a {@code tokenizer.json} or a folder holding one */
-    static HuggingFaceTokenizerFile load(String location) {
-        Path path = Path.of(location).toAbsolutePath().normalize();
-        Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("tokenizer: hf file " + file + " does not exist");
+    /** @param location a {@code tokenizer.json} or a folder holding one, read where {@code access} allows */
+    static HuggingFaceTokenizerFile load(String location, FileAccess access) {
+        Path path = access.resolve("tokenizer", location);
+        Path named = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+        if (!Files.isRegularFile(named)) {
+            throw new IllegalArgumentException("tokenizer: hf file " + named + " does not exist");
         }
+        Path file = access.checked("tokenizer", named);
         JsonNode json;
         try {
             json = JsonMapper.builder().build().readTree(file.toFile());

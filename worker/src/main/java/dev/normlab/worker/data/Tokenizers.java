@@ -11,6 +11,15 @@ public final class Tokenizers {
      * @throws IllegalArgumentException starting with {@code tokenizer: } for an unknown id or an unreadable hf file
      */
     public static Tokenizer forId(String id) {
+        return forId(id, FileAccess.unrestricted());
+    }
+
+    /**
+     * As {@link #forId(String)}, an {@code hf:} file read only where {@code access} allows.
+     *
+     * @throws IllegalArgumentException starting with {@code tokenizer: } also for a path out of the data root
+     */
+    public static Tokenizer forId(String id, FileAccess access) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException("tokenizer: missing; use byte, gpt2 or hf:<path to tokenizer.json>");
         }
@@ -25,7 +34,7 @@ public final class Tokenizers {
             if (location.isBlank()) {
                 throw new IllegalArgumentException("tokenizer: 'hf:' needs a path, e.g. hf:/data/tokenizer.json");
             }
-            return HuggingFaceTokenizerFile.load(location);
+            return HuggingFaceTokenizerFile.load(location, access);
         }
         throw new IllegalArgumentException("tokenizer: unknown '" + id + "'; use byte, gpt2 or hf:<path to tokenizer.json>");
     }

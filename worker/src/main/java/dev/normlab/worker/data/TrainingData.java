@@ -42,13 +42,23 @@ public final class TrainingData implements AutoCloseable {
      *     malformed JSONL or a corpus too small for one batch
      */
     public static TrainingData open(DataSpec data, Tokenizer tokenizer, int seqLen, int batchSize, long seed, Path cacheRoot) {
+        return open(data, tokenizer, seqLen, batchSize, seed, cacheRoot, FileAccess.unrestricted());
+    }
+
+    /**
+     * As {@link #open(DataSpec, Tokenizer, int, int, long, Path)}, reading only the files {@code access} allows.
+     *
+     * @throws IllegalArgumentException starting with {@code data.corpus: } also for a path out of the data root
+     */
+    public static TrainingData open(DataSpec data, Tokenizer tokenizer, int seqLen, int batchSize, long seed, Path cacheRoot,
+            FileAccess access) {
         if (seqLen <= 0) {
             throw new IllegalArgumentException("seqLen: must be positive, got " + seqLen);
         }
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batchSize: must be positive, got " + batchSize);
         }
-        Corpus corpus = CorpusLocator.locate(data);
+        Corpus corpus = CorpusLocator.locate(data, access);
         HeldOutSplit split = new HeldOutSplit(data.heldOutFraction());
         TokenCache.Entry entry;
         try {

@@ -14,6 +14,7 @@ import dev.normlab.api.worker.FailureKind;
 import dev.normlab.api.worker.MeasuredMemory;
 import dev.normlab.api.worker.RunSummary;
 import dev.normlab.optim.RouteSummary;
+import dev.normlab.optim.RoutedOptimizer;
 import dev.normlab.worker.data.Tokenizer;
 import dev.normlab.worker.data.Tokenizers;
 import dev.normlab.worker.data.TrainingData;
@@ -72,7 +73,8 @@ public final class LlamaRunTrainer implements RunTrainer {
         if (!target.device().isGpu()) {
             EngineThreads.apply(settings.resolvedThreads());
         }
-        Tokenizer tokenizer = Failures.invalidSpecOn("tokenizer", () -> Tokenizers.forId(spec.tokenizer()));
+        Tokenizer tokenizer = Failures.invalidSpecOn("tokenizer",
+                () -> Tokenizers.forId(spec.tokenizer(), settings.fileAccess()));
         ModelDims dims = Failures.invalidSpecOn("model", () -> spec.modelDims(tokenizer.vocabSize()));
         if (dims.vocab() < tokenizer.vocabSize()) {
             throw new TrainingFailedException(FailureKind.INVALID_SPEC, "model.vocab: " + dims.vocab()
@@ -81,7 +83,7 @@ public final class LlamaRunTrainer implements RunTrainer {
         LlamaModel model = Failures.invalidSpecOn("model",
                 () -> new LlamaModel(dims, Math.max(LlamaModel.DEFAULT_MAX_POSITIONS, spec.seqLen())));
         TrainingData data = Failures.invalidSpecOn("data", () -> TrainingData.open(spec.data(), tokenizer,
-                spec.seqLen(), spec.batchSize(), spec.seed(), settings.cacheRoot()));
+                spec.seqLen(), spec.batchSize(), spec.seed(), settings.cacheRoot(), settings.fileAccess()));
         Path resumeFrom = options.resumeFrom();
         TrainingState start = resumeFrom != null ? resumableState(spec, resumeFrom) : fresh(spec);
         Files.createDirectories(options.outDir());
@@ -94,7 +96,7 @@ public final class LlamaRunTrainer implements RunTrainer {
             model.initialize(root, DataType.FLOAT32, new Shape(spec.batchSize(), spec.seqLen()));
             long total = spec.totalSteps();
             LrSchedule schedule = new LrSchedule(spec.schedule(), total, spec.optimizer().lr());
-            try (OptimizerFactory.BuiltOptimizer optimizer = OptimizerFactory.build(spec.optimizer(), schedule,
+            try (RoutedOptimizer optimizer = OptimizerFactory.build(spec.optimizer(), schedule,
                     model.getParameters(), root, Math.toIntExact(start.step()), OptimizerFactory.stacksHidden(target.device(), dims))) {
                 CheckpointFiles files = new CheckpointFiles(model, optimizer, json);
                 if (resumeFrom != null) {
@@ -107,7 +109,7 @@ public final class LlamaRunTrainer implements RunTrainer {
                 logStart(spec, model, optimizer, target, data, start);
 
                 CausalLmLoss loss = new CausalLmLoss();
-                StepRunner steps = new StepRunner(model, loss, store, optimizer.routed(), data.train(), weights, root, spec.gradAccum(), spec.gradClip());
+                StepRunner steps = new StepRunner(model, loss, store, optimizer, data.train(), weights, root, spec.gradAccum(), spec.gradClip());
                 Evaluator evaluator = new Evaluator(model, loss, store, data.heldOut(), root, spec.evalBatches());
                 CheckpointStore checkpoints = new CheckpointStore(options.outDir().resolve(CHECKPOINTS), settings.keepCheckpoints());
                 TrainingLoop loop = new TrainingLoop(spec, schedule, steps, evaluator, new FiniteMetrics(options.metrics()),
@@ -122,7 +124,7 @@ public final class LlamaRunTrainer implements RunTrainer {
                 if (!outcome.stoppedEarly()) {
                     HfCheckpoint.save(model, options.outDir().resolve(EXPORTED_MODEL));
                 }
-                MeasuredMemory memory = new MemoryAccounting(model.getParameters(), optimizer.routed(), devicePeak).measure();
+                MeasuredMemory memory = new MemoryAccounting(model.getParameters(), optimizer, devicePeak).measure();
                 RunSummary summary = summarize(outcome, memory);
                 json.writeValue(options.outDir().resolve(SUMMARY).toFile(), summary);
                 return new TrainingResult(summary, outcome.stoppedEarly(), outcome.lastCheckpoint());
@@ -157,13 +159,13 @@ public final class LlamaRunTrainer implements RunTrainer {
         return value != null && Double.isFinite(value) ? value : null;
     }
 
-    private void logStart(RunSpec spec, LlamaModel model, OptimizerFactory.BuiltOptimizer optimizer, TrainingDevice target,
+    private void logStart(RunSpec spec, LlamaModel model, RoutedOptimizer optimizer, TrainingDevice target,
             TrainingData data, TrainingState start) {
         if (!LOG.isInfoEnabled()) {
             return;
         }
         StringBuilder routes = new StringBuilder();
-        for (RouteSummary r : optimizer.routed().summary()) {
+        for (RouteSummary r : optimizer.summary()) {
             routes.append(String.format("%n  %-60s %-16s %-14s %s", r.name(), r.shape(), r.role(), r.rule()));
         }
         LOG.info(String.format(

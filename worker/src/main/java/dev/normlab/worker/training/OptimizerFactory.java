@@ -21,9 +21,9 @@ import dev.normlab.optim.Swan;
 final class OptimizerFactory {
 
     /**
-     * Widest model whose stateless step is stacked on a CPU. Small matrices make the per-matrix path pay ~45 native
-     * calls each for little arithmetic; stacked, SinkGD's step on this 2-core CPU equals AdamW's on nano (7.4 vs
-     * 7.3 ms) and micro (28 vs 27 ms), where per matrix it is 1.8x on nano (docs/benchmarks.md, "Trainer").
+     * Widest model whose stateless step is stacked on a CPU: for small matrices the per-matrix path's native calls
+     * cost more than their arithmetic, which one batched call per shape removes; for wider ones stacking stopped
+     * paying on CPU (measurements: docs/benchmarks.md, "The stacked stateless step on CPU").
      */
     static final int STACK_ON_CPU_MAX_HIDDEN = 256;
 
@@ -36,24 +36,13 @@ final class OptimizerFactory {
     }
 
     /**
-     * The routed optimizer with handles on its two rules (their state goes into checkpoints).
+     * The routed optimizer; its {@code stateDict()} is what checkpoints hold, its {@code close()} frees both rules.
      *
-     * @param hiddenRule the hidden matrices' rule; the same object as {@code adamW} for the AdamW baseline
-     */
-    record BuiltOptimizer(RoutedOptimizer routed, AdamW adamW, Optimizer hiddenRule) implements AutoCloseable {
-
-        @Override
-        public void close() {
-            routed.close();
-        }
-    }
-
-    /**
      * @param parameters the initialized block's parameters
      * @param completedSteps steps already taken (on resume): update counts and AdamW's bias correction go on from there
      * @param stackHidden the stacked path of the stateless rules ({@link #stacksHidden})
      */
-    static BuiltOptimizer build(OptimizerSpec spec, LrSchedule schedule, PairList<String, Parameter> parameters,
+    static RoutedOptimizer build(OptimizerSpec spec, LrSchedule schedule, PairList<String, Parameter> parameters,
             NDManager manager, int completedSteps, boolean stackHidden) {
         AdamW adamW = AdamW.builder()
                 .setLearningRateTracker(schedule)
@@ -87,12 +76,11 @@ final class OptimizerFactory {
             default -> throw new TrainingFailedException(FailureKind.INVALID_SPEC,
                     "optimizer.name: unknown optimizer '" + spec.name() + "'");
         };
-        RoutedOptimizer routed = RoutedOptimizer.builder()
+        return RoutedOptimizer.builder()
                 .setParameters(parameters)
                 .setHiddenRule(hidden)
                 .setAdamW(adamW)
                 .optStackHidden(stackHidden && hidden != adamW && !(hidden instanceof Sgd))
                 .build();
-        return new BuiltOptimizer(routed, adamW, hidden);
     }
 }

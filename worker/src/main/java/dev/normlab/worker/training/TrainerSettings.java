@@ -1,5 +1,6 @@
 package dev.normlab.worker.training;
 
+import dev.normlab.worker.data.FileAccess;
 import java.nio.file.Path;
 
 /**
@@ -7,9 +8,11 @@ import java.nio.file.Path;
  *
  * @param cacheRoot where token caches of the built-in corpus go (null: the data package's default)
  * @param intraOpThreads PyTorch intra-op threads on CPU; null: one per available core
- * @param keepCheckpoints how many of the newest checkpoints survive (the issue's 2)
+ * @param keepCheckpoints how many of the newest checkpoints survive; the default 2 keeps the one before the newest,
+ *     which the backend still names for a re-claim when reporting the newest failed
+ * @param fileAccess which files a spec may name: any for the {@code train} CLI, the data root's for the agent
  */
-public record TrainerSettings(Path cacheRoot, Integer intraOpThreads, int keepCheckpoints) {
+public record TrainerSettings(Path cacheRoot, Integer intraOpThreads, int keepCheckpoints, FileAccess fileAccess) {
 
     public static final int DEFAULT_KEEP_CHECKPOINTS = 2;
 
@@ -20,18 +23,26 @@ public record TrainerSettings(Path cacheRoot, Integer intraOpThreads, int keepCh
         if (keepCheckpoints < 1) {
             throw new IllegalArgumentException("keepCheckpoints must be >= 1, got " + keepCheckpoints);
         }
+        if (fileAccess == null) {
+            throw new IllegalArgumentException("fileAccess must be set (FileAccess.unrestricted() for any path)");
+        }
     }
 
     public static TrainerSettings defaults() {
-        return new TrainerSettings(null, null, DEFAULT_KEEP_CHECKPOINTS);
+        return new TrainerSettings(null, null, DEFAULT_KEEP_CHECKPOINTS, FileAccess.unrestricted());
     }
 
     public TrainerSettings withThreads(Integer threads) {
-        return new TrainerSettings(cacheRoot, threads, keepCheckpoints);
+        return new TrainerSettings(cacheRoot, threads, keepCheckpoints, fileAccess);
     }
 
     public TrainerSettings withCacheRoot(Path root) {
-        return new TrainerSettings(root, intraOpThreads, keepCheckpoints);
+        return new TrainerSettings(root, intraOpThreads, keepCheckpoints, fileAccess);
+    }
+
+    /** Spec paths confined to {@code access} (the agent's data root). */
+    public TrainerSettings withFileAccess(FileAccess access) {
+        return new TrainerSettings(cacheRoot, intraOpThreads, keepCheckpoints, access);
     }
 
     /** The intra-op threads to use on CPU: as set, else one per core the JVM may use. */

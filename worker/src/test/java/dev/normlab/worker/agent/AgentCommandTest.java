@@ -56,6 +56,17 @@ class AgentCommandTest {
     }
 
     @Test
+    void aDataRootThatCannotBeAFolderNamesTheOption() throws Exception {
+        Path token = Files.writeString(dir.resolve("worker-token"), "secret");
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+
+        Outcome outcome = run("--token-file", token.toString(), "--data-root", file.toString());
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.stderr()).contains("--data-root").contains("not-a-folder");
+    }
+
+    @Test
     void deviceGpuWithoutAGpuFailsAtOnceNamingTheLoadedLibtorch() throws Exception {
         if (ai.djl.engine.Engine.getInstance().getGpuCount() > 0) {
             return;
@@ -63,7 +74,8 @@ class AgentCommandTest {
         Path token = Files.writeString(dir.resolve("worker-token"), "secret");
 
         // no backend runs at this URL: the agent must stop at the engine check, before any claim
-        Outcome outcome = run("--token-file", token.toString(), "--device", "gpu", "--backend", "http://127.0.0.1:9");
+        Outcome outcome = run("--token-file", token.toString(), "--device", "gpu", "--backend", "http://127.0.0.1:9",
+                "--data-root", dir.resolve("data").toString());
 
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.stderr()).contains("--device gpu: the PyTorch engine sees no GPU")

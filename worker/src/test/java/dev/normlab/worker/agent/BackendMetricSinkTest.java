@@ -18,6 +18,7 @@ import tools.jackson.databind.JsonNode;
 class BackendMetricSinkTest {
 
     private static final Duration LONG = Duration.ofHours(1);
+    private static final RetryPolicy FAST_RETRY = RetryPolicy.doubling(Duration.ofMillis(10), Duration.ofSeconds(10));
 
     /** The backend's idempotent store: (key, step) to value. */
     private final Map<String, Double> stored = new ConcurrentHashMap<>();
@@ -47,7 +48,7 @@ class BackendMetricSinkTest {
         })) {
             AttemptSignals signals = new AttemptSignals(new AtomicBoolean());
             BackendMetricSink sink = new BackendMetricSink(backend.client(), 5, 1, signals, LONG, 1_000,
-                    Duration.ofMillis(10));
+                    FAST_RETRY);
             for (long step = 1; step <= 2_500; step++) {
                 sink.record(loss(step, 10.0 / step));
             }
@@ -79,7 +80,7 @@ class BackendMetricSinkTest {
             return FakeBackend.Answer.noContent();
         })) {
             BackendMetricSink sink = new BackendMetricSink(backend.client(), 5, 1,
-                    new AttemptSignals(new AtomicBoolean()), LONG, 100, Duration.ofMillis(10));
+                    new AttemptSignals(new AtomicBoolean()), LONG, 100, FAST_RETRY);
             for (long step = 1; step <= 250; step++) {
                 sink.record(loss(step, 1.0));
             }
@@ -100,7 +101,7 @@ class BackendMetricSinkTest {
             return FakeBackend.Answer.noContent();
         })) {
             BackendMetricSink sink = new BackendMetricSink(backend.client(), 5, 1,
-                    new AttemptSignals(new AtomicBoolean()), LONG, 1_000, Duration.ofMillis(10));
+                    new AttemptSignals(new AtomicBoolean()), LONG, 1_000, FAST_RETRY);
             sink.record(loss(1, 2.5));
             sink.record(loss(2, Double.NaN));
             sink.record(loss(3, Double.POSITIVE_INFINITY));
@@ -119,7 +120,7 @@ class BackendMetricSinkTest {
                 "{\"title\": \"Conflict\", \"detail\": \"lease lost\"}"))) {
             AttemptSignals signals = new AttemptSignals(new AtomicBoolean());
             BackendMetricSink sink = new BackendMetricSink(backend.client(), 5, 1, signals, LONG, 1_000,
-                    Duration.ofMillis(10));
+                    FAST_RETRY);
             sink.record(loss(1, 2.5));
 
             assertThat(sink.awaitDelivered(Duration.ofSeconds(30))).isFalse();
@@ -141,7 +142,7 @@ class BackendMetricSinkTest {
             return FakeBackend.Answer.noContent();
         })) {
             BackendMetricSink sink = new BackendMetricSink(backend.client(), 5, 1,
-                    new AttemptSignals(new AtomicBoolean()), LONG, 1_000, Duration.ofMillis(10));
+                    new AttemptSignals(new AtomicBoolean()), LONG, 1_000, FAST_RETRY);
             sink.record(loss(1, 3.0));
             sink.record(loss(2, 2.0));
 

@@ -109,7 +109,7 @@ class LlamaRunTrainerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"{\"name\": \"adamw\", \"lr\": 0.01}", "{\"name\": \"sinkgd\", \"lr\": 0.02}",
-        "{\"name\": \"sgd\", \"lr\": 0.5, \"momentum\": 0.9}"})
+        "{\"name\": \"swan\", \"lr\": 0.01}", "{\"name\": \"sgd\", \"lr\": 0.5, \"momentum\": 0.9}"})
     void resumingGivesTheLossesOfARunThatNeverStopped(String optimizer) {
         RunSpec spec = TinyRuns.tinySpec(corpus, optimizer, "\"steps\": 8, \"evalEvery\": 3");
         TinyRuns.RecordingSink whole = new TinyRuns.RecordingSink();
@@ -132,10 +132,10 @@ class LlamaRunTrainerTest {
         actual.addAll(second.values("train_loss"));
         assertThat(actual).hasSize(8);
         for (int i = 0; i < 8; i++) {
-            assertThat(actual.get(i)).as("train_loss of step %d", i + 1).isCloseTo(expected.get(i), within(1e-5 * expected.get(i)));
+            assertThat(actual.get(i)).as("train_loss of step %d", i + 1).isEqualTo(expected.get(i)); // bit-identical
         }
         assertThat(second.of("eval_loss")).extracting(MetricPoint::step).containsExactly(6L, 8L);
-        assertThat(second.values("eval_loss").get(1)).isCloseTo(whole.values("eval_loss").get(3), within(1e-5));
+        assertThat(second.values("eval_loss").get(1)).isEqualTo(whole.values("eval_loss").get(3));
         assertThat(second.of("tokens_seen").get(0).value()).isEqualTo(5 * 64.0);
         assertThat(resumed.summary().tokens()).isEqualTo(whole.of("tokens_seen").get(7).value().longValue());
     }
@@ -203,6 +203,29 @@ class LlamaRunTrainerTest {
                     .hasMessageStartingWith("device: gpu requested").hasMessageContaining("libtorch 2.7.1 (cpu)")
                     .hasMessageContaining("normlab-worker-gpu.jar");
         }
+    }
+
+    @Test
+    void onAnAgentSpecPathsOutOfItsDataRootFailAsInvalidNamingTheField() throws IOException {
+        Path root = Files.createDirectories(out.resolve("data-root"));
+        Files.createSymbolicLink(root.resolve("corpus.txt"), corpus);
+        LlamaRunTrainer agent = new LlamaRunTrainer(TinyRuns.settings(shared.resolve("cache"))
+                .withFileAccess(dev.normlab.worker.data.FileAccess.within(root)));
+        String adamw = "{\"name\": \"adamw\"}";
+        for (RunSpec spec : List.of(TinyRuns.tinySpec(corpus, adamw, ""), TinyRuns.tinySpec(Path.of("corpus.txt"), adamw, ""),
+                TinyRuns.tinySpec(Path.of("../x.txt"), adamw, ""))) {
+            assertThatThrownBy(() -> agent.train(spec, new TrainingOptions(out, null, new TinyRuns.RecordingSink(), null, null)))
+                    .isInstanceOfSatisfying(TrainingFailedException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(FailureKind.INVALID_SPEC);
+                        assertThat(e.getMessage()).startsWith("data.corpus: ");
+                    });
+        }
+        assertThatThrownBy(() -> agent.train(TinyRuns.tinySpec(corpus, adamw, "\"tokenizer\": \"hf:/etc\""),
+                new TrainingOptions(out, null, new TinyRuns.RecordingSink(), null, null)))
+                .isInstanceOfSatisfying(TrainingFailedException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(FailureKind.INVALID_SPEC);
+                    assertThat(e.getMessage()).startsWith("tokenizer: /etc is outside this worker's data root");
+                });
     }
 
     private void assertInvalid(RunSpec spec, String field) {

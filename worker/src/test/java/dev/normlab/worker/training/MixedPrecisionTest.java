@@ -89,7 +89,7 @@ class MixedPrecisionTest {
     }
 
     private static MeasuredMemory memory(TinyTraining t) {
-        return new MemoryAccounting(t.model.getParameters(), t.optimizer.routed(),
+        return new MemoryAccounting(t.model.getParameters(), t.optimizer,
                 MemoryAccounting.DevicePeakMemory.start(ai.djl.Device.cpu())).measure();
     }
 }

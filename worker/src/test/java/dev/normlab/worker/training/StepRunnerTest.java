@@ -43,7 +43,7 @@ class StepRunnerTest {
         double[] plain = new double[6];
         Map<String, float[]> plainWeights;
         try (TinyTraining t = new TinyTraining(adamw, 1e-2, 11, new Shape(2, SEQ))) {
-            StepRunner steps = new StepRunner(t.model, new CausalLmLoss(), t.store, t.optimizer.routed(),
+            StepRunner steps = new StepRunner(t.model, new CausalLmLoss(), t.store, t.optimizer,
                     new TinyTraining.FixedBatches(blocks, 2), t.weights, t.root, 2, 0);
             for (int i = 0; i < plain.length; i++) {
                 plain[i] = steps.run(i + 1).loss();
@@ -53,7 +53,7 @@ class StepRunnerTest {
         double[] collected = new double[plain.length];
         Map<String, float[]> collectedWeights;
         try (TinyTraining t = new TinyTraining(adamw, 1e-2, 11, new Shape(2, SEQ))) {
-            StepRunner steps = new StepRunner(t.model, new GcAfterForward(), t.store, t.optimizer.routed(),
+            StepRunner steps = new StepRunner(t.model, new GcAfterForward(), t.store, t.optimizer,
                     new TinyTraining.FixedBatches(blocks, 2), t.weights, t.root, 2, 0);
             for (int i = 0; i < collected.length; i++) {
                 collected[i] = steps.run(i + 1).loss();
@@ -149,7 +149,7 @@ class StepRunnerTest {
     void nativeArraysDoNotAccumulateOverSteps(boolean stackHidden) {
         long[][] blocks = TinyTraining.randomBlocks(8, SEQ, TinyTraining.DIMS.vocab(), 4);
         try (TinyTraining t = new TinyTraining(OptimizerSpec.of("sinkgd"), 0.01, 1, new Shape(2, SEQ), stackHidden)) {
-            assertThat(t.optimizer.routed().stacksHidden()).isEqualTo(stackHidden);
+            assertThat(t.optimizer.stacksHidden()).isEqualTo(stackHidden);
             StepRunner steps = t.steps(new TinyTraining.FixedBatches(blocks, 2), 2, 1.0);
             Evaluator eval = new Evaluator(t.model, new dev.normlab.worker.model.CausalLmLoss(), t.store,
                     new TinyTraining.FixedBatches(blocks, 2), t.root, 2);

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import dev.normlab.api.model.ModelDims;
 import dev.normlab.api.spec.OptimizerSpec;
 import dev.normlab.api.spec.ScheduleSpec;
+import dev.normlab.optim.RoutedOptimizer;
 import dev.normlab.worker.data.BatchSource;
 import dev.normlab.worker.model.CausalLmLoss;
 import dev.normlab.worker.model.LlamaModel;
@@ -27,7 +28,7 @@ final class TinyTraining implements AutoCloseable {
 
     final NDManager root;
     final LlamaModel model;
-    final OptimizerFactory.BuiltOptimizer optimizer;
+    final RoutedOptimizer optimizer;
     final ParameterStore store;
     final List<NDArray> weights;
 
@@ -56,7 +57,7 @@ final class TinyTraining implements AutoCloseable {
     }
 
     StepRunner steps(BatchSource source, int gradAccum, double gradClip) {
-        return new StepRunner(model, new CausalLmLoss(), store, optimizer.routed(), source, weights, root, gradAccum, gradClip);
+        return new StepRunner(model, new CausalLmLoss(), store, optimizer, source, weights, root, gradAccum, gradClip);
     }
 
     /** Copies of every weight by HF name. */
