@@ -407,7 +407,9 @@ class DashboardE2eTest {
             return;
         }
         BackendClient client = BackendClient.connect(backend.baseUri(), backend.workerTokenFile());
-        agent = new NodeAgent(client, new LlamaRunTrainer(TrainerSettings.defaults().withCacheRoot(root.resolve("cache"))),
+        // as the agent runs it: spec paths only inside its data root (the corpus lives there)
+        agent = new NodeAgent(client, new LlamaRunTrainer(TrainerSettings.defaults().withCacheRoot(root.resolve("cache"))
+                .withFileAccess(dev.normlab.worker.data.FileAccess.within(root))),
                 new WorkerCapabilities("browser-e2e-agent", "cpu", 8L << 30), root.resolve("worker"), 5);
         agentThread = new Thread(() -> agent.run(false), "e2e-agent");
         agentThread.setDaemon(true);
