@@ -79,7 +79,7 @@ public class RunService {
         runs.insert(id, new RunRepository.NewRun(project.id(), name, spec.tags(), json.writeValueAsString(spec),
                 spec.optimizer().name(), spec.model().preset() != null ? spec.model().preset() : "custom",
                 spec.device(), footprint.requiredBytes(), spec.priority(), caller.userId()), runs.stampVirtualTime(project.teamId()));
-        events.publishEvent(new RunStateChanged(id, RunStatus.QUEUED.name(), 0));
+        events.publishEvent(new RunStateChanged(id, RunStatus.QUEUED, 0));
         return view(runs.find(id).orElseThrow());
     }
 
@@ -100,7 +100,7 @@ public class RunService {
     public RunView cancel(Caller caller, long id) {
         RunRow run = changeable(caller, id, false);
         if (runs.cancelQueued(id)) {
-            events.publishEvent(new RunStateChanged(id, RunStatus.CANCELLED.name(), run.attempt()));
+            events.publishEvent(new RunStateChanged(id, RunStatus.CANCELLED, run.attempt()));
             history.record(id, "cancelled", RunHistory.Actor.of(caller), "while QUEUED");
         } else if (runs.requestCancel(id)) {
             history.record(id, "cancel-requested", RunHistory.Actor.of(caller), "attempt " + run.attempt() + " on " + run.workerName());
