@@ -165,7 +165,9 @@ class AgentE2eTest {
     }
 
     private static RunTrainer realTrainer() {
-        return new LlamaRunTrainer(TrainerSettings.defaults().withCacheRoot(root.resolve("cache")));
+        // as the agent runs it: spec paths only inside its data root (the corpus lives there)
+        return new LlamaRunTrainer(TrainerSettings.defaults().withCacheRoot(root.resolve("cache"))
+                .withFileAccess(dev.normlab.worker.data.FileAccess.within(root)));
     }
 
     /** A tiny LLaMA (nano with one layer) on the test's corpus with the byte tokenizer. */

@@ -50,6 +50,19 @@ final class InProcessBackend implements AutoCloseable {
         }
     }
 
+    /** The admin's first-start password (the browser signs in with it). */
+    String adminPassword() {
+        try {
+            return Files.readString(home.resolve("admin-password")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
     Path workerTokenFile() {
         return home.resolve("worker-token");
     }

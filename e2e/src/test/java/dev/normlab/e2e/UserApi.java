@@ -46,6 +46,21 @@ final class UserApi {
         assertThat(response.statusCode()).as(response.body()).isBetween(200, 204);
     }
 
+    /** GET of any user endpoint that answers 200 with JSON. */
+    JsonNode get(String pathAndQuery) {
+        HttpResponse<String> response = send(request(pathAndQuery).GET());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json.readTree(response.body());
+    }
+
+    /** POST of a JSON body to any user endpoint that answers 2xx. */
+    JsonNode post(String path, String body) {
+        HttpResponse<String> response = send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+        return response.body().isEmpty() ? null : json.readTree(response.body());
+    }
+
     /** One stored point of a metric. */
     record Point(long step, double value) {
     }

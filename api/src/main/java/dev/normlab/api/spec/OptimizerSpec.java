@@ -5,7 +5,6 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 
@@ -22,7 +21,7 @@ import jakarta.validation.constraints.PositiveOrZero;
  * @param momentum SGD momentum (0 = plain SGD, no state)
  */
 public record OptimizerSpec(
-        @NotNull @Pattern(regexp = "adamw|sgd|sinkgd|swan", message = "must be one of adamw, sgd, sinkgd, swan") String name,
+        @NotNull @KnownOptimizer String name,
         @NotNull @Positive @DecimalMax("10") Double lr,
         @NotNull @Positive @DecimalMax("100") Double alpha,
         @NotNull @Positive @Max(100) Integer sinkhornRounds,
@@ -46,7 +45,7 @@ public record OptimizerSpec(
     public OptimizerSpec {
         name = name == null ? null : name.trim().toLowerCase(java.util.Locale.ROOT);
         if (lr == null) {
-            lr = "adamw".equals(name) ? DEFAULT_ADAMW_LR : DEFAULT_STATELESS_LR;
+            lr = OptimizerKind.byId(name).orElse(null) == OptimizerKind.ADAMW ? DEFAULT_ADAMW_LR : DEFAULT_STATELESS_LR;
         }
         alpha = alpha != null ? alpha : DEFAULT_ALPHA;
         sinkhornRounds = sinkhornRounds != null ? sinkhornRounds : DEFAULT_SINKHORN_ROUNDS;

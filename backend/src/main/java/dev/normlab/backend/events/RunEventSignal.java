@@ -24,7 +24,7 @@ class RunEventSignal {
 
     @EventListener
     void onStateChanged(RunStateChanged changed) {
-        notify(RunNotification.state(changed.runId(), changed.status(), changed.attempt()));
+        notify(RunNotification.state(changed.runId(), changed.status().name(), changed.attempt()));
     }
 
     @EventListener

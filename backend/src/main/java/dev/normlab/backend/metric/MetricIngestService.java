@@ -5,6 +5,7 @@ import dev.normlab.api.worker.MetricPoint;
 import dev.normlab.backend.queue.LeaseFence;
 import dev.normlab.backend.team.Caller;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -36,13 +37,28 @@ public class MetricIngestService {
     @Transactional
     public int ingest(Caller worker, long runId, MetricBatch batch) {
         fence.requireLease(worker, runId, batch.attempt());
-        if (batch.points().isEmpty()) {
+        return store(runId, batch.points());
+    }
+
+    /**
+     * Points of a tracked run (MLflow API), whose caller already checked access and the points (MLflow's key rules,
+     * finite values): no lease to fence. Same store, blocks and live events as a worker's batch.
+     *
+     * @return the number of distinct (key, step) points
+     */
+    @Transactional
+    public int ingestTracked(long runId, List<MetricPoint> points) {
+        return store(runId, points);
+    }
+
+    private int store(long runId, List<MetricPoint> points) {
+        if (points.isEmpty()) {
             return 0;
         }
         repository.lockRun(runId);
         // one statement may not touch a row twice (ON CONFLICT): within a batch the last point of a step wins
         Map<PointKey, MetricPoint> unique = new LinkedHashMap<>();
-        for (MetricPoint p : batch.points()) {
+        for (MetricPoint p : points) {
             unique.put(new PointKey(p.key(), p.step()), p);
         }
         Map<String, Long> seriesIds = repository.seriesIds(runId,

@@ -1,5 +1,6 @@
 package dev.normlab.backend.queue;
 
+import dev.normlab.backend.run.RunStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -16,10 +17,9 @@ import org.springframework.stereotype.Component;
 class QueueGauges implements MeterBinder {
 
     private static final long CACHE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final String[] STATUSES = {"QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"};
 
     private final QueueRepository queue;
-    private volatile Map<String, Long> counts = Map.of();
+    private volatile Map<RunStatus, Long> counts = Map.of();
     private volatile long countedAt = System.nanoTime() - CACHE_NANOS;
 
     QueueGauges(QueueRepository queue) {
@@ -28,15 +28,15 @@ class QueueGauges implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (String status : STATUSES) {
-            Gauge.builder("normlab.runs", this, g -> g.count(status)).tag("status", status)
+        for (RunStatus status : RunStatus.values()) {
+            Gauge.builder("normlab.runs", this, g -> g.count(status)).tag("status", status.name())
                     .description("runs by state").register(registry);
         }
-        Gauge.builder("normlab.queue.depth", this, g -> g.count("QUEUED"))
+        Gauge.builder("normlab.queue.depth", this, g -> g.count(RunStatus.QUEUED))
                 .description("runs waiting for a worker").register(registry);
     }
 
-    private double count(String status) {
+    private double count(RunStatus status) {
         if (System.nanoTime() - countedAt >= CACHE_NANOS) {
             counts = queue.countByStatus().stream()
                     .collect(Collectors.toMap(QueueRepository.StatusCount::status, QueueRepository.StatusCount::count));

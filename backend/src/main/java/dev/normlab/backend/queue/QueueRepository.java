@@ -1,5 +1,6 @@
 package dev.normlab.backend.queue;
 
+import dev.normlab.backend.run.RunStatus;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -79,12 +80,12 @@ class QueueRepository {
     }
 
     /** RUNNING → SUCCEEDED or CANCELLED. */
-    boolean finish(long runId, int attempt, long token, String status, String error, String summaryJson, Double finalLoss) {
+    boolean finish(long runId, int attempt, long token, RunStatus status, String error, String summaryJson, Double finalLoss) {
         return jdbc.sql("""
                 update runs set status = :status, error = :error, summary = cast(:summary as jsonb),
                                 final_loss = :finalLoss, finished_at = now(), lease_until = null, updated_at = now()
                 where id = :id and attempt = :attempt and status = 'RUNNING' and worker_token_id = :token""")
-                .param("id", runId).param("attempt", attempt).param("token", token).param("status", status).param("error", error)
+                .param("id", runId).param("attempt", attempt).param("token", token).param("status", status.name()).param("error", error)
                 .param("summary", summaryJson).param("finalLoss", finalLoss)
                 .update() == 1;
     }
@@ -93,7 +94,7 @@ class QueueRepository {
      * RUNNING → QUEUED (with backoff, within the code-failure budget) or FAILED: retryable failures are CODE
      * failures of a run nobody asked to cancel. Returns the new status, empty when the attempt lost its lease.
      */
-    Optional<String> fail(long runId, int attempt, long token, boolean retryable, String error, String summaryJson, Double finalLoss) {
+    Optional<RunStatus> fail(long runId, int attempt, long token, boolean retryable, String error, String summaryJson, Double finalLoss) {
         return jdbc.sql("""
                 update runs set
                     code_failures = code_failures + case when :retryable then 1 else 0 end,
@@ -111,11 +112,11 @@ class QueueRepository {
                 .param("retries", properties.codeRetries()).param("baseMs", properties.backoffBase().toMillis())
                 .param("maxMs", properties.backoffMax().toMillis()).param("error", error)
                 .param("summary", summaryJson).param("finalLoss", finalLoss)
-                .query(String.class).optional();
+                .query(RunStatus.class).optional();
     }
 
     /** A worker shutting down hands the run back (no retry spent); a run with a pending cancel ends CANCELLED. */
-    Optional<String> release(long runId, int attempt, long token, String reason) {
+    Optional<RunStatus> release(long runId, int attempt, long token, String reason) {
         return jdbc.sql("""
                 update runs set status = case when cancel_requested then 'CANCELLED' else 'QUEUED' end,
                                 finished_at = case when cancel_requested then now() end,
@@ -123,7 +124,7 @@ class QueueRepository {
                 where id = :id and attempt = :attempt and status = 'RUNNING' and worker_token_id = :token
                 returning status""")
                 .param("id", runId).param("attempt", attempt).param("token", token).param("reason", reason)
-                .query(String.class).optional();
+                .query(RunStatus.class).optional();
     }
 
     /** Records the newest checkpoint (an older step reported late never replaces a newer one). */
@@ -138,7 +139,7 @@ class QueueRepository {
                 .update() == 1;
     }
 
-    record Reaped(long id, String status, int attempt) {
+    record Reaped(long id, RunStatus status, int attempt) {
     }
 
     /**
@@ -200,7 +201,7 @@ class QueueRepository {
                 .param("leaseMs", properties.lease().toMillis()).update();
     }
 
-    record StatusCount(String status, long count) {
+    record StatusCount(RunStatus status, long count) {
     }
 
     List<StatusCount> countByStatus() {

@@ -55,7 +55,7 @@ public class QueueService implements LeaseFence {
     @Transactional
     public Optional<Assignment> claimOnce(Worker worker, String deviceKind, long deviceMemoryBytes) {
         return queue.claim(worker, deviceKind, deviceMemoryBytes).map(c -> {
-            events.publishEvent(new RunStateChanged(c.id(), RunStatus.RUNNING.name(), c.attempt()));
+            events.publishEvent(new RunStateChanged(c.id(), RunStatus.RUNNING, c.attempt()));
             events.publishEvent(new RunClaimed(c.id(), c.attempt(), c.checkpointStep()));
             Checkpoint resume = c.checkpointStep() == null ? null : new Checkpoint(c.checkpointStep(), c.checkpointLocation());
             history.recordWorker(c.id(), "claimed", "attempt " + c.attempt()
@@ -84,20 +84,20 @@ public class QueueService implements LeaseFence {
 
     /** @return the run's status afterwards (QUEUED when a CODE failure is retried) */
     @Transactional
-    public String finish(Caller worker, long runId, FinishRequest request) {
+    public RunStatus finish(Caller worker, long runId, FinishRequest request) {
         int attempt = request.attempt();
         String summary = request.summary() == null ? null : json.writeValueAsString(request.summary());
         Double finalLoss = request.summary() == null ? null : request.summary().finalLoss();
-        String status;
+        RunStatus status;
         String detail;
         if (request.status() == RunOutcome.FAILED) {
             FailureKind kind = request.failure() == null ? FailureKind.CODE : request.failure();
             String error = kind + ": " + (request.error() == null ? "no message" : request.error());
             status = queue.fail(runId, attempt, worker.tokenId(), kind == FailureKind.CODE, error, summary, finalLoss)
                     .orElseThrow(() -> lost(worker, runId, attempt));
-            detail = "attempt " + attempt + " FAILED (" + kind + ")" + (status.equals("QUEUED") ? ", retried" : "");
+            detail = "attempt " + attempt + " FAILED (" + kind + ")" + (status == RunStatus.QUEUED ? ", retried" : "");
         } else {
-            status = request.status().name();
+            status = RunStatus.valueOf(request.status().name());
             if (!queue.finish(runId, attempt, worker.tokenId(), status, request.error(), summary, finalLoss)) {
                 throw lost(worker, runId, attempt);
             }
@@ -111,8 +111,8 @@ public class QueueService implements LeaseFence {
     }
 
     @Transactional
-    public String release(Caller worker, long runId, int attempt, String reason) {
-        String status = queue.release(runId, attempt, worker.tokenId(), "released by worker" + (reason == null ? "" : ": " + reason))
+    public RunStatus release(Caller worker, long runId, int attempt, String reason) {
+        RunStatus status = queue.release(runId, attempt, worker.tokenId(), "released by worker" + (reason == null ? "" : ": " + reason))
                 .orElseThrow(() -> lost(worker, runId, attempt));
         workers.done(worker.tokenId(), runId);
         history.recordWorker(runId, "released", "attempt " + attempt + (reason == null ? "" : ": " + reason) + " → " + status);
@@ -134,7 +134,7 @@ public class QueueService implements LeaseFence {
         if (queue.unclaim(assignment.runId(), assignment.attempt())) {
             history.record(assignment.runId(), "unclaimed", RunHistory.Actor.SYSTEM,
                     "attempt " + assignment.attempt() + ": the worker's request was gone before the answer");
-            events.publishEvent(new RunStateChanged(assignment.runId(), RunStatus.QUEUED.name(), assignment.attempt()));
+            events.publishEvent(new RunStateChanged(assignment.runId(), RunStatus.QUEUED, assignment.attempt()));
         }
     }
 

@@ -20,7 +20,7 @@ class QueuedRunSignaller {
 
     @EventListener
     void onStateChanged(RunStateChanged changed) {
-        if (RunStatus.QUEUED.name().equals(changed.status())) {
+        if (changed.status() == RunStatus.QUEUED) {
             signal.notifyQueued();
         }
     }

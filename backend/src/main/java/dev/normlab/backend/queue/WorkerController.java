@@ -7,6 +7,7 @@ import dev.normlab.api.worker.FinishRequest;
 import dev.normlab.api.worker.HeartbeatRequest;
 import dev.normlab.api.worker.HeartbeatResponse;
 import dev.normlab.api.worker.ReleaseRequest;
+import dev.normlab.backend.run.RunStatus;
 import dev.normlab.backend.team.Caller;
 import jakarta.validation.Valid;
 import java.util.Optional;
@@ -33,7 +34,7 @@ class WorkerController {
     }
 
     /** The run's status after the call (a retried failure is QUEUED again). */
-    record StatusResponse(String status) {
+    record StatusResponse(RunStatus status) {
     }
 
     /**

@@ -23,7 +23,8 @@ class RunRepository {
 
     private static final String SELECT = """
             select r.*, p.name as project_name, p.team_id, t.name as team_name, p.archived_at as project_archived_at,
-                   u.name as submitted_by
+                   u.name as submitted_by,
+                   (select jsonb_object_agg(rp.key, rp.value) from run_params rp where rp.run_id = r.id) as params_json
             from runs r join projects p on p.id = r.project_id join teams t on t.id = p.team_id
                         left join users u on u.id = r.created_by
             """;
@@ -95,7 +96,8 @@ class RunRepository {
         if (teamIds.isEmpty()) {
             return new Page(List.of(), 0);
         }
-        StringBuilder where = new StringBuilder(" where p.team_id in (:teams)");
+        // runs deleted through MLflow (runs/delete, a soft delete) stay out of lists until restored
+        StringBuilder where = new StringBuilder(" where p.team_id in (:teams) and r.deleted_at is null");
         Map<String, Object> params = new HashMap<>();
         params.put("teams", teamIds);
         if (query.project() != null) {
@@ -150,6 +152,13 @@ class RunRepository {
                 where id = ? and status = 'QUEUED'""").param(id).update() == 1;
     }
 
+    /** A RUNNING tracked run (MLflow) → CANCELLED at once: no worker to ask. */
+    boolean cancelTracked(long id) {
+        return jdbc.sql("""
+                update runs set status = 'CANCELLED', finished_at = now(), updated_at = now()
+                where id = ? and kind = 'TRACKED' and status = 'RUNNING'""").param(id).update() == 1;
+    }
+
     /** RUNNING: ask the worker to stop; its next heartbeat answers cancelRequested. */
     boolean requestCancel(long id) {
         return jdbc.sql("update runs set cancel_requested = true, updated_at = now() where id = ? and status = 'RUNNING'")
@@ -185,7 +194,8 @@ class RunRepository {
                 rs.getString("device"), rs.getLong("required_memory_bytes"), rs.getString("submitted_by"),
                 rs.getObject("project_archived_at", OffsetDateTime.class) != null,
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("started_at", OffsetDateTime.class),
-                rs.getObject("finished_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class));
+                rs.getObject("finished_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
+                RunKind.valueOf(rs.getString("kind")), rs.getString("mlflow_run_id"), rs.getString("params_json"));
     }
 
     private static List<String> strings(Array array) throws SQLException {

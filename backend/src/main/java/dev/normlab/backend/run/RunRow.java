@@ -35,5 +35,8 @@ record RunRow(
         OffsetDateTime createdAt,
         OffsetDateTime startedAt,
         OffsetDateTime finishedAt,
-        OffsetDateTime updatedAt) {
+        OffsetDateTime updatedAt,
+        RunKind kind,
+        String mlflowRunId,
+        String paramsJson) {
 }

@@ -79,7 +79,7 @@ public class RunService {
         runs.insert(id, new RunRepository.NewRun(project.id(), name, spec.tags(), json.writeValueAsString(spec),
                 spec.optimizer().name(), spec.model().preset() != null ? spec.model().preset() : "custom",
                 spec.device(), footprint.requiredBytes(), spec.priority(), caller.userId()), runs.stampVirtualTime(project.teamId()));
-        events.publishEvent(new RunStateChanged(id, RunStatus.QUEUED.name(), 0));
+        events.publishEvent(new RunStateChanged(id, RunStatus.QUEUED, 0));
         return view(runs.find(id).orElseThrow());
     }
 
@@ -99,8 +99,12 @@ public class RunService {
     @Transactional
     public RunView cancel(Caller caller, long id) {
         RunRow run = changeable(caller, id, false);
-        if (runs.cancelQueued(id)) {
-            events.publishEvent(new RunStateChanged(id, RunStatus.CANCELLED.name(), run.attempt()));
+        if (run.kind() == RunKind.TRACKED && runs.cancelTracked(id)) {
+            // nobody heartbeats a tracked run: it ends at once (its MLflow client may still log to it)
+            events.publishEvent(new RunStateChanged(id, RunStatus.CANCELLED, run.attempt()));
+            history.record(id, "cancelled", RunHistory.Actor.of(caller), "tracked run, while RUNNING");
+        } else if (runs.cancelQueued(id)) {
+            events.publishEvent(new RunStateChanged(id, RunStatus.CANCELLED, run.attempt()));
             history.record(id, "cancelled", RunHistory.Actor.of(caller), "while QUEUED");
         } else if (runs.requestCancel(id)) {
             history.record(id, "cancel-requested", RunHistory.Actor.of(caller), "attempt " + run.attempt() + " on " + run.workerName());
@@ -117,6 +121,9 @@ public class RunService {
     @Transactional
     public RunView cloneRun(Caller caller, long id, JsonNode overrides) {
         RunRow original = visible(caller, id);
+        if (original.kind() == RunKind.TRACKED) {
+            throw new ConflictException("run " + id + " was tracked through MLflow: it has no spec to clone");
+        }
         if (overrides != null && !overrides.isNull() && !overrides.isObject()) {
             throw new InvalidRequestException("body", "must be a JSON object of spec fields to override");
         }
@@ -211,7 +218,8 @@ public class RunService {
             matches = mine.stream().filter(p -> ref.equals(p.name()) || ref.equals(Long.toString(p.id()))).toList();
         }
         if (matches.size() > 1) {
-            throw new InvalidRequestException("project", "'" + ref + "' exists in several of your teams: write team/project");
+            throw new InvalidRequestException("project", "'" + ref + "' exists in several of your teams: write team/project, one of "
+                    + matches.stream().map(p -> p.team() + "/" + p.name()).sorted().toList());
         }
         return matches.stream().findFirst().orElseThrow(() -> new InvalidRequestException("project",
                 "no project '" + ref + "' in your teams (create it with POST /api/v1/projects)"));
@@ -243,13 +251,24 @@ public class RunService {
     }
 
     private RunView view(RunRow row, List<WaitingReason.SeenWorker> workers) {
-        RunSpec spec = storedJson.readValue(row.specJson(), RunSpec.class);
+        // tracked runs (MLflow) have no spec, hence no memory footprint
+        RunSpec spec = row.specJson() == null ? null : storedJson.readValue(row.specJson(), RunSpec.class);
         RunSummary summary = row.summaryJson() == null ? null : storedJson.readValue(row.summaryJson(), RunSummary.class);
         Checkpoint checkpoint = row.checkpointStep() == null ? null : new Checkpoint(row.checkpointStep(), row.checkpointLocation());
         return new RunView(row.id(), row.projectId(), row.project(), row.team(), row.name(), row.tags(), row.notes(),
                 row.status(), row.priority(), row.attempt(), row.infraFailures(), row.codeFailures(), row.cancelRequested(),
                 row.workerName(), row.leaseUntil(), row.notBefore(), checkpoint, row.error(), row.finalLoss(), summary,
-                MemoryView.of(RunFootprint.of(spec)), spec, row.submittedBy(),
-                WaitingReason.of(row, workers, java.time.OffsetDateTime.now()), row.createdAt(), row.startedAt(), row.finishedAt(), row.updatedAt());
+                spec == null ? null : MemoryView.of(RunFootprint.of(spec)), spec, row.submittedBy(),
+                WaitingReason.of(row, workers, java.time.OffsetDateTime.now()), row.createdAt(), row.startedAt(), row.finishedAt(),
+                row.updatedAt(), row.kind(), row.mlflowRunId(), params(row.paramsJson()));
+    }
+
+    private Map<String, String> params(String paramsJson) {
+        if (paramsJson == null) {
+            return Map.of();
+        }
+        Map<String, String> params = new java.util.TreeMap<>();
+        json.readTree(paramsJson).properties().forEach(e -> params.put(e.getKey(), e.getValue().asString()));
+        return params;
     }
 }

@@ -19,6 +19,10 @@ import java.util.List;
  * @param memory the analytic estimate for the run's model and optimizer
  * @param submittedBy the user who submitted (or cloned) it
  * @param waitingReason why a QUEUED run no worker can take waits (too big, no worker of its device or team)
+ * @param kind TRAINED (a spec, queued, run by a worker) or TRACKED (logged through the MLflow API: no spec, memory,
+ *     summary or queue fields)
+ * @param mlflowRunId a tracked run's MLflow run id (32 hex), null for trained runs
+ * @param params a tracked run's MLflow params (empty for trained runs: their spec says it all)
  */
 public record RunView(
         long id,
@@ -48,5 +52,8 @@ public record RunView(
         OffsetDateTime createdAt,
         OffsetDateTime startedAt,
         OffsetDateTime finishedAt,
-        OffsetDateTime updatedAt) {
+        OffsetDateTime updatedAt,
+        RunKind kind,
+        String mlflowRunId,
+        java.util.Map<String, String> params) {
 }

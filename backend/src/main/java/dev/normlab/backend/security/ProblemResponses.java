@@ -22,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
 
     private static final String WORKER_PATHS = "/api/v1/worker/";
+    private static final String MLFLOW_PATHS = "/mlflow/";
 
     private final JsonMapper json;
 
@@ -47,8 +48,8 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
             detail = "missing or invalid CSRF token: send the XSRF-TOKEN cookie's value in the X-XSRF-TOKEN header";
         } else if (path(request).startsWith(WORKER_PATHS)) {
             detail = "worker endpoints need a worker token";
-        } else if (path(request).startsWith("/api/")) {
-            detail = "a worker token may only call /api/v1/worker/**";
+        } else if (path(request).startsWith("/api/") || path(request).startsWith(MLFLOW_PATHS)) {
+            detail = "a worker token may only call /api/v1/worker/** (the MLflow API takes a user token)";
         } else {
             detail = "not allowed with these credentials";
         }
@@ -57,6 +58,14 @@ class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler 
 
     private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
             throws IOException {
+        if (path(request).startsWith(MLFLOW_PATHS)) {
+            // MLflow clients read MLflow's error shape (error_code), not problem+json
+            response.setStatus(status.value());
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+            json.writeValue(response.getOutputStream(), java.util.Map.of(
+                    "error_code", status == HttpStatus.UNAUTHORIZED ? "UNAUTHENTICATED" : "PERMISSION_DENIED", "message", detail));
+            return;
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setInstance(URI.create(request.getRequestURI()));
         response.setStatus(status.value());

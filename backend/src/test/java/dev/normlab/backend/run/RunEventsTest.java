@@ -41,9 +41,9 @@ class RunEventsTest {
         worker.finish(id, 2, "\"status\": \"SUCCEEDED\"");
 
         assertThat(events.stream(RunStateChanged.class).filter(e -> e.runId() == id))
-                .containsExactly(new RunStateChanged(id, "QUEUED", 0), new RunStateChanged(id, "RUNNING", 1),
-                        new RunStateChanged(id, "QUEUED", 1), new RunStateChanged(id, "RUNNING", 2),
-                        new RunStateChanged(id, "SUCCEEDED", 2));
+                .containsExactly(new RunStateChanged(id, RunStatus.QUEUED, 0), new RunStateChanged(id, RunStatus.RUNNING, 1),
+                        new RunStateChanged(id, RunStatus.QUEUED, 1), new RunStateChanged(id, RunStatus.RUNNING, 2),
+                        new RunStateChanged(id, RunStatus.SUCCEEDED, 2));
         assertThat(events.stream(RunClaimed.class).filter(e -> e.runId() == id))
                 .containsExactly(new RunClaimed(id, 1, null), new RunClaimed(id, 2, 12L));
     }

@@ -220,6 +220,62 @@ class EndpointAccessTest {
                 attempt, workerCallOnUnclaimedRun());
         row("POST", "/api/v1/worker/runs/{id}/metrics", () -> "/api/v1/worker" + run.get().substring(7) + "/metrics",
                 "{\"attempt\": 1, \"points\": []}", workerCallOnUnclaimedRun());
+        mlflowRows();
+    }
+
+    /**
+     * The MLflow API under its three bases (plain, and scoped to team A's project by id and by team/project). Bodies may hold {run}: a fresh
+     * tracked run of team A (with tag "k"), and {unique}: a fresh name.
+     */
+    private void mlflowRows() {
+        String p = Long.toString(teamA.projectId());
+        Map<Who, Integer> read = teamARunRead();
+        Map<Who, Integer> write = expect(403, 403, 200, 404, 404, 403);
+        Map<Who, Integer> ownerWrite = expect(403, 403, 403, 404, 404, 403);
+        for (String base : List.of("/mlflow/api/2.0/mlflow", "/mlflow/p/{project}/api/2.0/mlflow", "/mlflow/p/{team}/{project}/api/2.0/mlflow")) {
+            String at = base.replace("{team}", teamA.name()).replace("{project}", base.contains("{team}") ? teamA.name() : p);
+            row("POST", base + "/experiments/create", () -> at + "/experiments/create", "{\"name\": \"{unique}\"}",
+                    expect(403, 403, 200, 200, 200, 403));
+            row("GET", base + "/experiments/get", () -> at + "/experiments/get?experiment_id=" + p, null, read);
+            row("GET", base + "/experiments/get-by-name", () -> at + "/experiments/get-by-name?experiment_name=" + teamA.name(), null, read);
+            row("POST", base + "/experiments/search", () -> at + "/experiments/search", "{}", expect(403, 200, 200, 200, 200, 403));
+            row("POST", base + "/experiments/update", () -> at + "/experiments/update",
+                    "{\"experiment_id\": \"" + p + "\", \"new_name\": \"" + teamA.name() + "\"}", ownerWrite);
+            row("POST", base + "/experiments/delete", () -> at + "/experiments/delete", "{\"experiment_id\": \"" + p + "\"}", ownerWrite);
+            row("POST", base + "/experiments/restore", () -> at + "/experiments/restore", "{\"experiment_id\": \"" + p + "\"}", ownerWrite);
+            row("POST", base + "/runs/create", () -> at + "/runs/create", "{\"experiment_id\": \"" + p + "\"}", write);
+            row("GET", base + "/runs/get", () -> at + "/runs/get?run_id=" + newTrackedRunInA(), null, read);
+            row("POST", base + "/runs/update", () -> at + "/runs/update", "{\"run_id\": \"{run}\", \"status\": \"FINISHED\"}", write);
+            row("POST", base + "/runs/delete", () -> at + "/runs/delete", "{\"run_id\": \"{run}\"}", write);
+            row("POST", base + "/runs/restore", () -> at + "/runs/restore", "{\"run_id\": \"{run}\"}", write);
+            row("POST", base + "/runs/log-metric", () -> at + "/runs/log-metric",
+                    "{\"run_id\": \"{run}\", \"key\": \"m\", \"value\": 1.5, \"timestamp\": 1, \"step\": 0}", write);
+            row("POST", base + "/runs/log-parameter", () -> at + "/runs/log-parameter",
+                    "{\"run_id\": \"{run}\", \"key\": \"p\", \"value\": \"v\"}", write);
+            row("POST", base + "/runs/set-tag", () -> at + "/runs/set-tag", "{\"run_id\": \"{run}\", \"key\": \"t\", \"value\": \"v\"}", write);
+            row("POST", base + "/runs/delete-tag", () -> at + "/runs/delete-tag", "{\"run_id\": \"{run}\", \"key\": \"k\"}", write);
+            row("POST", base + "/runs/log-batch", () -> at + "/runs/log-batch",
+                    "{\"run_id\": \"{run}\", \"metrics\": [{\"key\": \"m\", \"value\": 1, \"timestamp\": 1, \"step\": 1}]}", write);
+            row("POST", base + "/runs/search", () -> at + "/runs/search", "{\"experiment_ids\": [\"" + p + "\"]}",
+                    expect(403, 200, 200, 404, 404, 403));
+            row("GET", base + "/metrics/get-history", () -> at + "/metrics/get-history?metric_key=m&run_id=" + newTrackedRunInA(), null, read);
+        }
+    }
+
+    /** A tracked run of team A (created by its owner through the MLflow API), tagged k=v; returns its MLflow run id. */
+    private String newTrackedRunInA() {
+        try {
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/mlflow/api/2.0/mlflow/runs/create"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"experiment_id\": \"" + teamA.projectId()
+                            + "\", \"tags\": [{\"key\": \"k\", \"value\": \"v\"}]}"))
+                    .header("Content-Type", "application/json").header("Authorization", teamA.bearer()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            return com.jayway.jsonpath.JsonPath.read(created.body(), "$.run.info.run_id");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Overrides the credential-failure callers for endpoints that answer before authentication matters. */
@@ -251,7 +307,12 @@ class EndpointAccessTest {
                     mismatches.add(entry.getKey() + " as " + who + ": expected " + row.expected().get(who) + ", got " + status
                             + " " + text.substring(0, Math.min(200, text.length())));
                 }
-                if (status >= 400) {
+                if (status >= 400 && path.startsWith("/mlflow/")) {
+                    // MLflow clients read MLflow's error shape
+                    assertThat(response.headers().firstValue("Content-Type")).as(entry.getKey() + " as " + who)
+                            .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+                    assertThat(text).as(entry.getKey() + " as " + who).contains("\"error_code\"");
+                } else if (status >= 400) {
                     assertThat(response.headers().firstValue("Content-Type")).as(entry.getKey() + " as " + who)
                             .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
                 }
@@ -274,12 +335,13 @@ class EndpointAccessTest {
     }
 
     /** Bodies that must differ per request (names are unique). */
-    private static String bodyFor(String endpoint, String body) {
+    private String bodyFor(String endpoint, String body) {
         String unique = UUID.randomUUID().toString().substring(0, 8);
         return switch (endpoint) {
             case "POST /api/v1/teams" -> "{\"name\": \"team-" + unique + "\"}";
             case "POST /api/v1/users" -> "{\"username\": \"user-" + unique + "\", \"password\": \"a long password\"}";
-            default -> body;
+            default -> body == null ? null
+                    : body.replace("{unique}", "exp-" + unique).replace("{run}", body.contains("{run}") ? newTrackedRunInA() : "");
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.normlab.worker.training;
 
+import dev.normlab.api.memory.OptimizerKind;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -53,28 +54,29 @@ final class OptimizerFactory {
                 .optBeginNumUpdate(completedSteps)
                 .optManager(manager)
                 .build();
-        Optimizer hidden = switch (spec.name()) {
-            case "adamw" -> adamW;
-            case "sgd" -> Sgd.builder()
+        OptimizerKind kind = OptimizerKind.byId(spec.name()).orElseThrow(() -> new TrainingFailedException(
+                FailureKind.INVALID_SPEC, "optimizer.name: unknown optimizer '" + spec.name() + "'"));
+        // exhaustive over OptimizerKind: a new kind does not compile until it is built here
+        Optimizer hidden = switch (kind) {
+            case ADAMW -> adamW;
+            case SGD -> Sgd.builder()
                     .setLearningRateTracker(schedule)
                     .optMomentum(spec.momentum().floatValue())
                     .optBeginNumUpdate(completedSteps)
                     .optManager(manager)
                     .build();
-            case "sinkgd" -> SinkGd.builder()
+            case SINKGD -> SinkGd.builder()
                     .setLearningRateTracker(schedule)
                     .optAlpha(spec.alpha().floatValue())
                     .optRounds(spec.sinkhornRounds())
                     .optBeginNumUpdate(completedSteps)
                     .build();
-            case "swan" -> Swan.builder()
+            case SWAN -> Swan.builder()
                     .setLearningRateTracker(schedule)
                     .optAlpha(spec.alpha().floatValue())
                     .optSteps(spec.newtonSchulzSteps())
                     .optBeginNumUpdate(completedSteps)
                     .build();
-            default -> throw new TrainingFailedException(FailureKind.INVALID_SPEC,
-                    "optimizer.name: unknown optimizer '" + spec.name() + "'");
         };
         return RoutedOptimizer.builder()
                 .setParameters(parameters)
