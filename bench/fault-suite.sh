@@ -287,7 +287,7 @@ record() {
   infra="$(jq -r .infraFailures <<<"$run")"
   code="$(jq -r .codeFailures <<<"$run")"
   attempt="$(jq -r .attempt <<<"$run")"
-  error="$(jq -r '(.error // "") | split("\n")[0] | .[0:300]' <<<"$run")"
+  error="$(jq -r '(.error // "") | split("\n")[0] // "" | .[0:300]' <<<"$run")"
   # stored points per key, their distinct steps; against the baseline's steps per key
   local stored sampled lost dup extra onepoint
   stored="$(jq -c '[.series[] | {key, sampled, steps: [.points[].step]}]' <<<"$metrics")"
@@ -384,21 +384,29 @@ if wanted 2; then
   stop_worker w2b TERM
 fi
 
-# 3. SIGKILL of the backend mid-ingest, restarted at once; the worker's metric sink retries
-if wanted 3; then
-  start_worker w3
-  id="$(submit kill-backend)"
+# 3. SIGKILL of the backend mid-ingest, restarted at once (3) or after an outage longer than the lease (3b); the
+# worker's metric sink and heartbeats retry; the restarted backend must not count the outage against the worker
+kill_backend() {
+  local id="$1" fault="$2" outage="$3"
   wait_step "$id" $((CHECKPOINT_EVERY + 7)) || true
-  t0=$(now)
-  log "run $id at step $(last_step "$id"): SIGKILL backend $BACKEND_PID (postgres $(postmaster_pid))"
+  local t0; t0=$(now)
+  log "run $id at step $(last_step "$id"): SIGKILL backend $BACKEND_PID (postgres $(postmaster_pid)), restart after ${outage}s"
   kill -KILL "$BACKEND_PID"
   wait "$BACKEND_PID" 2>/dev/null || true
+  sleep "$outage"
   start_backend
   await_backend >/dev/null || true
-  down="$(since "$t0")"
+  local down; down="$(since "$t0")"
   log "backend answers again after $down s"
   wait_status "$id" 'SUCCEEDED|FAILED|CANCELLED' || true
-  record "3. SIGKILL backend mid-ingest + restart" "$id" "$down" SUCCEEDED 0 "downtime = kill to healthy again"
+  record "$fault" "$id" "$down" SUCCEEDED 0 "downtime = kill to healthy again"
+}
+if wanted 3; then
+  start_worker w3
+  await_polling w3
+  kill_backend "$(submit kill-backend $((STEPS * 2)))" "3. SIGKILL backend mid-ingest + restart at once" 0
+  kill_backend "$(submit kill-backend-long $((STEPS * 4)))" \
+    "3b. SIGKILL backend, down longer than the lease ($((LEASE + 5)) s), restart" $((LEASE + 5))
   stop_worker w3 TERM
 fi
 
