@@ -223,8 +223,9 @@ class AgentE2eTest {
             resumeFrom.set(options.resumeFrom());
             TrainingOptions hooked = new TrainingOptions(options.outDir(), options.resumeFrom(), options.metrics(),
                     options.stopRequested(), (step, directory) -> {
-                        options.checkpoints().written(step, directory);
+                        boolean reported = options.checkpoints().written(step, directory);
                         atCheckpoint.accept(step, directory);
+                        return reported;
                     });
             TrainingResult trained = trainer.train(spec, hooked);
             result.set(trained);

@@ -107,26 +107,31 @@ final class RunAttempt {
     /**
      * Reports a checkpoint once every point up to it is stored, so an attempt resuming from it never lacks the
      * points before its first step.
+     *
+     * @return true when the backend stored the report (a re-claim resumes from this checkpoint)
      */
-    private void reportCheckpoint(BackendMetricSink metrics, long step, Path directory) {
+    private boolean reportCheckpoint(BackendMetricSink metrics, long step, Path directory) {
         if (signals.isLeaseLost()) {
-            return;
+            return false;
         }
         if (!metrics.awaitDelivered(CHECKPOINT_DRAIN_TIMEOUT)) {
             log.warn("run {}: checkpoint at step {} not reported: its metric points are not all stored yet",
                     assignment.runId(), step);
-            return;
+            return false;
         }
         try {
             client.checkpoint(assignment.runId(),
                     new CheckpointRequest(assignment.attempt(), step, directory.toAbsolutePath().toString()));
             log.info("run {}: checkpoint at step {} in {}", assignment.runId(), step, directory);
+            return true;
         } catch (LeaseLostException e) {
             log.warn("run {}: lease lost while reporting a checkpoint: {}", assignment.runId(), e.getMessage());
             signals.leaseLost();
+            return false;
         } catch (BackendException e) {
             // the next checkpoint is reported again; until then a re-claim resumes from an older one
             log.warn("run {}: reporting the checkpoint at step {} failed: {}", assignment.runId(), step, e.getMessage());
+            return false;
         }
     }
 

@@ -102,7 +102,7 @@ final class TrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(onSignal);
         try (MetricSink sink = new TeeMetricSink(metricsFile(outDir, checkpoint), progress(spec))) {
             TrainingResult result = new LlamaRunTrainer(settings).train(spec,
-                    new TrainingOptions(outDir, checkpoint, sink, stop::get, (step, dir) -> { }));
+                    new TrainingOptions(outDir, checkpoint, sink, stop::get, (step, dir) -> true));
             JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
             stdout.println(json.writeValueAsString(result.summary()));
             if (result.stoppedEarly()) {

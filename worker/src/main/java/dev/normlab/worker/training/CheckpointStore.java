@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * Checkpoint directories {@code <root>/step-000100/}. Each is written into a hidden temporary directory and
  * renamed when complete, so a crash never leaves a half-written checkpoint under a step name; only the newest
- * {@code keep} are kept.
+ * {@code keep} are kept, and the {@linkplain #pin pinned} one: the checkpoint a later attempt resumes from.
  */
 final class CheckpointStore {
 
@@ -30,6 +30,8 @@ final class CheckpointStore {
 
     private final Path root;
     private final int keep;
+    /** Never pruned: the newest checkpoint the backend knows (a re-claim resumes from it), or null. */
+    private Path pinned;
 
     CheckpointStore(Path root, int keep) {
         if (keep < 1) {
@@ -61,6 +63,14 @@ final class CheckpointStore {
         }
     }
 
+    /**
+     * Keeps {@code directory} until another is pinned: newer checkpoints whose report did not get through (the backend
+     * was down) must not prune the one a re-claimed attempt will be told to resume from.
+     */
+    void pin(Path directory) {
+        pinned = directory == null ? null : directory.toAbsolutePath().normalize();
+    }
+
     /** Complete checkpoints, oldest first. */
     List<Path> list() {
         if (!Files.isDirectory(root)) {
@@ -84,7 +94,9 @@ final class CheckpointStore {
     private void prune() throws IOException {
         List<Path> all = list();
         for (int i = 0; i < all.size() - keep; i++) {
-            deleteRecursively(all.get(i));
+            if (!all.get(i).toAbsolutePath().normalize().equals(pinned)) {
+                deleteRecursively(all.get(i));
+            }
         }
     }
 

@@ -112,10 +112,13 @@ public final class LlamaRunTrainer implements RunTrainer {
                 StepRunner steps = new StepRunner(model, loss, store, optimizer, data.train(), weights, root, spec.gradAccum(), spec.gradClip());
                 Evaluator evaluator = new Evaluator(model, loss, store, data.heldOut(), root, spec.evalBatches());
                 CheckpointStore checkpoints = new CheckpointStore(options.outDir().resolve(CHECKPOINTS), settings.keepCheckpoints());
+                checkpoints.pin(resumeFrom); // what the backend knows until this attempt reports a newer one
                 TrainingLoop loop = new TrainingLoop(spec, schedule, steps, evaluator, new FiniteMetrics(options.metrics()),
                         state -> {
                             Path dir = checkpoints.write(state.step(), d -> files.write(d, state));
-                            options.checkpoints().written(state.step(), dir);
+                            if (options.checkpoints().written(state.step(), dir)) {
+                                checkpoints.pin(dir);
+                            }
                             return dir;
                         },
                         options.stopRequested(), devicePeak, () -> data.train().position());

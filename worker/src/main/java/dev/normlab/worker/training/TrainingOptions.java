@@ -10,7 +10,8 @@ import java.util.function.BooleanSupplier;
  * @param resumeFrom a checkpoint directory written by an earlier attempt, or null to start from scratch
  * @param metrics receives every metric point
  * @param stopRequested polled between steps: true stops the run early (cancel or SIGTERM); the result says so
- * @param checkpoints told about every checkpoint written (the node agent reports it to the backend)
+ * @param checkpoints told about every checkpoint written (the node agent reports it to the backend); a checkpoint
+ *     it confirms is kept on disk until it confirms a newer one
  */
 public record TrainingOptions(
         Path outDir,
@@ -22,11 +23,12 @@ public record TrainingOptions(
     /** Notified after a checkpoint is complete on disk. */
     @FunctionalInterface
     public interface CheckpointListener {
-        void written(long step, Path directory);
+        /** @return true when a later attempt would resume from this checkpoint (the backend stored its report) */
+        boolean written(long step, Path directory);
     }
 
     public TrainingOptions {
         stopRequested = stopRequested != null ? stopRequested : () -> false;
-        checkpoints = checkpoints != null ? checkpoints : (step, dir) -> { };
+        checkpoints = checkpoints != null ? checkpoints : (step, dir) -> true;
     }
 }

@@ -31,6 +31,20 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void thePinnedCheckpointOutlivesNewerOnesUntilANewerOneIsPinned() throws IOException {
+        CheckpointStore store = new CheckpointStore(root, 2);
+        store.pin(store.write(20, d -> Files.writeString(d.resolve("a"), "20"))); // reported to the backend
+        for (long step : new long[] {40, 60, 80}) {                                  // reports did not get through
+            store.write(step, d -> Files.writeString(d.resolve("a"), "x"));
+        }
+        assertThat(store.list()).extracting(p -> p.getFileName().toString())
+                .containsExactly("step-000020", "step-000060", "step-000080");
+        store.pin(root.resolve("step-000080"));                                      // the next report got through
+        store.write(100, d -> Files.writeString(d.resolve("a"), "x"));
+        assertThat(store.list()).extracting(p -> p.getFileName().toString()).containsExactly("step-000080", "step-000100");
+    }
+
+    @Test
     void aFailedWriteLeavesNoCheckpointUnderTheStepName() throws IOException {
         CheckpointStore store = new CheckpointStore(root, 2);
         store.write(1, d -> Files.writeString(d.resolve("a"), "ok"));
