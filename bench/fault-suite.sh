@@ -11,7 +11,7 @@
 #   --dir    where everything goes (default: a new /tmp/normlab-faults.XXXXXX)
 #
 # Needs: java 17+, curl, jq, root for the full-disk fault (a 1 MiB tmpfs; without root that fault is skipped) and
-# the jars (./mvnw -q -B -pl api,optim,worker,backend -am package -DskipTests). Takes ~15-25 min on 2 busy cores.
+# the jars (./mvnw -q -B -pl api,optim,worker,backend -am package -DskipTests). Takes ~6 min on 2 shared cores.
 # Environment: FAULTS_STEPS (steps per run, default 200), FAULTS_LEASE (seconds, default 15).
 set -euo pipefail
 umask 077
