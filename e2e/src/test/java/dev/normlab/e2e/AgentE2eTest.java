@@ -14,11 +14,8 @@ import dev.normlab.worker.training.TrainerSettings;
 import dev.normlab.worker.training.TrainingOptions;
 import dev.normlab.worker.training.TrainingResult;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.stream.LongStream;
@@ -51,7 +48,7 @@ class AgentE2eTest {
     static void startBackend() throws IOException {
         backend = InProcessBackend.start(root, LEASE_SECONDS);
         user = new UserApi(backend.baseUri(), backend.adminToken());
-        corpus = writeCorpus(root.resolve("corpus.txt"));
+        corpus = TinyCorpus.write(root.resolve("corpus.txt"));
     }
 
     @AfterAll
@@ -184,24 +181,6 @@ class AgentE2eTest {
 
     private static List<Long> steps(long from, long to) {
         return LongStream.rangeClosed(from, to).boxed().toList();
-    }
-
-    /** 400 short documents of plain words, one per line, the same on every run. */
-    private static Path writeCorpus(Path file) throws IOException {
-        String[] words = ("the a model trains on text and learns to predict the next byte of each line while the "
-                + "optimizer keeps no state between steps so memory stays small even for large matrices of weights")
-                .split(" ");
-        Random random = new Random(7);
-        List<String> lines = new ArrayList<>();
-        for (int line = 0; line < 400; line++) {
-            StringBuilder text = new StringBuilder();
-            int length = 12 + random.nextInt(20);
-            for (int i = 0; i < length; i++) {
-                text.append(i == 0 ? "" : " ").append(words[random.nextInt(words.length)]);
-            }
-            lines.add(text.append('.').toString());
-        }
-        return Files.write(file, lines);
     }
 
     /** The real trainer, with a hook at each checkpoint (where the tests act) and a record of what it got. */

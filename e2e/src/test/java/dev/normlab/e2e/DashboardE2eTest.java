@@ -13,13 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,7 +75,7 @@ class DashboardE2eTest {
     static void start() throws IOException {
         backend = InProcessBackend.start(root, LEASE_SECONDS);
         user = new UserApi(backend.baseUri(), backend.adminToken());
-        corpus = writeCorpus(root.resolve("corpus.txt"));
+        corpus = TinyCorpus.write(root.resolve("corpus.txt"));
         browser = new Browser(backend.baseUri());
     }
 
@@ -435,24 +433,6 @@ class DashboardE2eTest {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-    }
-
-    /** 400 short documents of plain words, one per line (as AgentE2eTest). */
-    static Path writeCorpus(Path file) throws IOException {
-        String[] words = ("the a model trains on text and learns to predict the next byte of each line while the "
-                + "optimizer keeps no state between steps so memory stays small even for large matrices of weights")
-                .split(" ");
-        Random random = new Random(7);
-        List<String> lines = new ArrayList<>();
-        for (int line = 0; line < 400; line++) {
-            StringBuilder text = new StringBuilder();
-            int length = 12 + random.nextInt(20);
-            for (int i = 0; i < length; i++) {
-                text.append(i == 0 ? "" : " ").append(words[random.nextInt(words.length)]);
-            }
-            lines.add(text.append('.').toString());
-        }
-        return Files.write(file, lines);
     }
 
     static HttpResponse<String> send(HttpRequest request) {

@@ -15,6 +15,8 @@ public interface ApiTokenRepository extends JpaRepository<ApiToken, Long> {
 
     List<ApiToken> findByTeamIdAndKindOrderById(long teamId, Caller.Kind kind);
 
+    List<ApiToken> findByKindAndCreatedByOrderById(Caller.Kind kind, long createdBy);
+
     @Transactional
     @Modifying
     @Query("update ApiToken t set t.lastUsedAt = CURRENT_TIMESTAMP where t.id = ?1")

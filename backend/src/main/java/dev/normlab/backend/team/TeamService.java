@@ -3,9 +3,11 @@ package dev.normlab.backend.team;
 import dev.normlab.backend.system.ApiException;
 import dev.normlab.backend.system.ConflictException;
 import dev.normlab.backend.system.InvalidRequestException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
@@ -192,9 +194,8 @@ public class TeamService {
     /** The caller's own tokens (user tokens and the worker tokens they created). */
     public List<TokenView> myTokens(Caller caller) {
         AccountService.requireUser(caller);
-        List<ApiToken> mine = new java.util.ArrayList<>(tokens.findByUserIdOrderById(caller.userId()));
-        tokens.findAll().stream().filter(t -> t.getKind() == Caller.Kind.WORKER && caller.userId().equals(t.getCreatedBy()))
-                .forEach(mine::add);
+        List<ApiToken> mine = new ArrayList<>(tokens.findByUserIdOrderById(caller.userId()));
+        mine.addAll(tokens.findByKindAndCreatedByOrderById(Caller.Kind.WORKER, caller.userId()));
         return views(mine);
     }
 
@@ -255,7 +256,7 @@ public class TeamService {
 
     private List<TokenView> views(List<ApiToken> list) {
         Map<Long, String> teamNames = teams.findAllById(list.stream().map(ApiToken::getTeamId)
-                .filter(java.util.Objects::nonNull).distinct().toList()).stream()
+                .filter(Objects::nonNull).distinct().toList()).stream()
                 .collect(Collectors.toMap(Team::getId, Team::getName));
         return list.stream().map(t -> new TokenView(t.getId(), t.getName(), t.getKind(),
                 t.getTeamId() == null ? null : teamNames.get(t.getTeamId()), t.getCreatedAt(), t.getLastUsedAt(),

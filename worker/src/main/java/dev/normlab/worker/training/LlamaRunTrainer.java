@@ -2,6 +2,7 @@ package dev.normlab.worker.training;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -69,6 +70,10 @@ public final class LlamaRunTrainer implements RunTrainer {
 
     private TrainingResult trainValid(RunSpec spec, TrainingOptions options) throws IOException {
         Engine engine = Engine.getInstance();
+        // libtorch's grad mode is per thread and on by default; DJL's gradient collector restores whatever it found,
+        // so on a thread other than the one that loaded the engine every in-place update of a weight would fail
+        // ("a leaf Variable that requires grad is being used in an in-place operation"). Off, as DJL expects.
+        JniUtils.setGradMode(false);
         TrainingDevice target = TrainingDevice.choose(spec, engine);
         if (!target.device().isGpu()) {
             EngineThreads.apply(settings.resolvedThreads());
