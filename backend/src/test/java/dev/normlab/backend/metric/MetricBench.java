@@ -69,7 +69,9 @@ class MetricBench {
         team = fixtures.newTeam("mbench");
         long[] ids = submitter.submit(team, count);
         for (int i = 0; i < count; i++) {
-            assertThat(queue.claimOnce(Worker.of(fixtures.workerCaller(), "bench-" + i), "cpu", 1L << 40)).isPresent();
+            var claimed = queue.claimOnce(Worker.of(fixtures.workerCaller(), "bench-" + i), "cpu", 1L << 40).orElseThrow();
+            // confirmed, as a real worker's first heartbeat does, so the claim outlives the confirm window
+            queue.heartbeat(fixtures.workerCaller(), claimed.runId(), claimed.attempt());
         }
         return ids;
     }
