@@ -484,21 +484,34 @@ if wanted 6; then
   stop_worker w6 TERM
 fi
 
-# 7. a full disk for the worker's checkpoint folder: the run fails with a clear error, not a hang
+# 7. a full disk for the worker's checkpoint folder: the worker reports its own failure (WORKER, no code retry,
+#    one infrastructure retry like a worker that dies), stops taking runs, and a healthy worker finishes the run
 if wanted 7; then
   if [[ "$(id -u)" == 0 ]]; then
     TMPFS="$DIR/full-disk"
     mkdir -p "$TMPFS"
     mount -t tmpfs -o size=1m tmpfs "$TMPFS"
     start_worker w7 "$TMPFS"
+    await_polling w7
     t0=$(now)
     id="$(submit full-disk)"
-    wait_status "$id" 'SUCCEEDED|FAILED|CANCELLED' 300 || true
-    down="$(since "$t0")"
-    record "7. full disk (1 MiB tmpfs work dir)" "$id" "$down" FAILED 0 "downtime = submit to FAILED" \
-      'No space left on device'
+    # the full worker fails the run and exits on its own (exit code 3), with a clear line in its log
+    waited=0
+    while kill -0 "${WORKER_PIDS[w7]}" 2>/dev/null && ((waited < 600)); do sleep 0.5; waited=$((waited + 1)); done
+    w7_exit="still running"
+    if ! kill -0 "${WORKER_PIDS[w7]}" 2>/dev/null; then
+      wait "${WORKER_PIDS[w7]}"; w7_exit="exit $?"
+    fi
+    log "full-disk worker: $w7_exit; run $id is $(run_field "$id" status)"
     stop_worker w7 TERM
     umount "$TMPFS" && TMPFS=""
+    start_worker w7b
+    wait_status "$id" 'SUCCEEDED|FAILED|CANCELLED' || true
+    down="$(since "$t0")"
+    note="downtime = submit to SUCCEEDED on the healthy worker; the full worker: $w7_exit"
+    grep -q 'No space left on device' "$LOGS/worker-w7.log" || note="$note; **no 'No space left on device' in its log**"
+    record "7. full disk (1 MiB tmpfs work dir), then a healthy worker" "$id" "$down" SUCCEEDED 1 "$note"
+    stop_worker w7b TERM
   else
     ROWS+=("| 7. full disk | - | skipped (needs root for a tmpfs) | | | | | | | |")
   fi

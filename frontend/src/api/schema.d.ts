@@ -561,7 +561,7 @@ export interface components {
             /** @enum {string} */
             status: "SUCCEEDED" | "FAILED" | "CANCELLED";
             /** @enum {string} */
-            failure?: "CODE" | "OOM" | "INVALID_SPEC";
+            failure?: "CODE" | "OOM" | "INVALID_SPEC" | "WORKER";
             error?: string;
             summary?: components["schemas"]["RunSummary"];
         };

@@ -7,5 +7,10 @@ public enum FailureKind {
     /** Out of memory: the same spec on the same kind of worker fails again, never retried. */
     OOM,
     /** The worker cannot execute the spec (e.g. a missing tokenizer file): never retried. */
-    INVALID_SPEC
+    INVALID_SPEC,
+    /**
+     * The worker's own resources failed, not the run (its disk is full): requeued like a lost lease, within the
+     * infrastructure budget and with its back-off, so another worker (or this one, freed) takes it.
+     */
+    WORKER
 }

@@ -115,6 +115,28 @@ class QueueRepository {
                 .query(RunStatus.class).optional();
     }
 
+    /**
+     * RUNNING → QUEUED with the infrastructure back-off, or FAILED once that budget is spent: the worker's own
+     * resources failed (e.g. its disk), as if it had lost the lease.
+     */
+    Optional<RunStatus> failOnWorker(long runId, int attempt, long token, String error) {
+        return jdbc.sql("""
+                update runs set
+                    infra_failures = infra_failures + 1,
+                    status = case when cancel_requested then 'CANCELLED'
+                                  when infra_failures >= :retries then 'FAILED' else 'QUEUED' end,
+                    not_before = case when not cancel_requested and infra_failures < :retries
+                                      then now() + least(:baseMs * power(2, infra_failures), :maxMs) * interval '1 millisecond' end,
+                    finished_at = case when cancel_requested or infra_failures >= :retries then now() end,
+                    error = :error, lease_until = null, updated_at = now()
+                where id = :id and attempt = :attempt and status = 'RUNNING' and worker_token_id = :token
+                returning status""")
+                .param("id", runId).param("attempt", attempt).param("token", token).param("error", error)
+                .param("retries", properties.infraRetries()).param("baseMs", properties.backoffBase().toMillis())
+                .param("maxMs", properties.backoffMax().toMillis())
+                .query(RunStatus.class).optional();
+    }
+
     /** A worker shutting down hands the run back (no retry spent); a run with a pending cancel ends CANCELLED. */
     Optional<RunStatus> release(long runId, int attempt, long token, String reason) {
         return jdbc.sql("""

@@ -93,7 +93,9 @@ public class QueueService implements LeaseFence {
         if (request.status() == RunOutcome.FAILED) {
             FailureKind kind = request.failure() == null ? FailureKind.CODE : request.failure();
             String error = kind + ": " + (request.error() == null ? "no message" : request.error());
-            status = queue.fail(runId, attempt, worker.tokenId(), kind == FailureKind.CODE, error, summary, finalLoss)
+            status = (kind == FailureKind.WORKER
+                    ? queue.failOnWorker(runId, attempt, worker.tokenId(), error)
+                    : queue.fail(runId, attempt, worker.tokenId(), kind == FailureKind.CODE, error, summary, finalLoss))
                     .orElseThrow(() -> lost(worker, runId, attempt));
             detail = "attempt " + attempt + " FAILED (" + kind + ")" + (status == RunStatus.QUEUED ? ", retried" : "");
         } else {

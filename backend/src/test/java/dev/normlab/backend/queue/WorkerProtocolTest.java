@@ -174,6 +174,19 @@ class WorkerProtocolTest {
     }
 
     @Test
+    void aWorkerFailureSpendsNoCodeRetryButTheInfrastructureBudgetLikeALostLease() {
+        long id = submit(Fixtures.SPEC);
+        worker.claimRun();
+        assertThat(worker.finish(id, 1, "\"status\": \"FAILED\", \"failure\": \"WORKER\", "
+                + "\"error\": \"the worker's disk is full: No space left on device\""))
+                .hasStatusOk().bodyJson().extractingPath("$.status").isEqualTo("QUEUED");
+        Map<String, Object> requeued = row(id);
+        assertThat(requeued).containsEntry("code_failures", 0).containsEntry("infra_failures", 1);
+        assertThat((String) requeued.get("error")).startsWith("WORKER: the worker's disk is full");
+        assertThat(((Timestamp) requeued.get("not_before")).toInstant()).isAfter(Instant.now());
+    }
+
+    @Test
     void aCodeFailureIsRetriedOnceAfterABackoffThenFails() {
         long id = submit(Fixtures.SPEC);
         worker.claimRun();

@@ -115,7 +115,11 @@ public final class AgentCommand implements Callable<Integer> {
         Thread hook = new Thread(() -> agent.shutdown(SHUTDOWN_GRACE), "normlab-agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            agent.run(once);
+            if (agent.run(once) == AttemptEnding.WORKER_FAILED) {
+                spec.commandLine().getErr().println("This worker stopped taking runs: its own resources failed (a full "
+                        + "disk under " + workDir + "?); the run went back to the queue. Fix it and start the agent again.");
+                return 3;
+            }
         } catch (BackendException e) {
             spec.commandLine().getErr().println("The backend refused this worker: " + e.getMessage());
             return 1;

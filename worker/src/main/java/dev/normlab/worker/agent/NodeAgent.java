@@ -94,6 +94,10 @@ public final class NodeAgent {
                     break;
                 }
                 last = execute(assignment.get());
+                if (last == AttemptEnding.WORKER_FAILED) {
+                    log.error("this worker's own resources failed (see the run's error): it stops taking runs");
+                    break;
+                }
                 if (once) {
                     break;
                 }

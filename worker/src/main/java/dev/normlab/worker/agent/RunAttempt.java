@@ -147,7 +147,7 @@ final class RunAttempt {
                 String status = retry.call(() -> client.finish(runId, new FinishRequest(assignment.attempt(),
                         RunOutcome.FAILED, result.failure(), result.error(), null)));
                 log.info("run {}: reported FAILED ({}); the run is now {}", runId, result.failure(), status);
-                return AttemptEnding.FAILED;
+                return result.failure() == FailureKind.WORKER ? AttemptEnding.WORKER_FAILED : AttemptEnding.FAILED;
             }
             TrainingResult training = result.training();
             RunSummary summary = training.summary();

@@ -114,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
             return switch (e.kind()) {
                 case INVALID_SPEC -> Main.EXIT_INVALID;
                 case OOM -> Main.EXIT_OOM;
-                case CODE -> Main.EXIT_FAILED;
+                case CODE, WORKER -> Main.EXIT_FAILED;
             };
         } finally {
             finished.countDown();

@@ -29,6 +29,9 @@ final class Failures {
         if (isOutOfMemory(t)) {
             return new TrainingFailedException(FailureKind.OOM, "out of memory: " + t, t);
         }
+        if (isDiskFull(t)) {
+            return new TrainingFailedException(FailureKind.WORKER, "the worker's disk is full: " + describe(t), t);
+        }
         return new TrainingFailedException(FailureKind.CODE, "training failed: " + describe(t), t);
     }
 
@@ -43,6 +46,16 @@ final class Failures {
         }
         String text = t.toString();
         return root == t || text.contains(root.toString()) ? text : text + " (cause: " + root + ")";
+    }
+
+    /** ENOSPC as the JDK reports it ("No space left on device"), anywhere in the chain. */
+    static boolean isDiskFull(Throwable t) {
+        for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isOutOfMemory(Throwable t) {

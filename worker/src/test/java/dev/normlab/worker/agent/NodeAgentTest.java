@@ -261,6 +261,24 @@ class NodeAgentTest {
     }
 
     @Test
+    void aFullDiskIsReportedAsTheWorkersFailureAndTheAgentStopsTakingRuns() {
+        RunTrainer trainer = failing(new TrainingFailedException(FailureKind.WORKER,
+                "the worker's disk is full: java.io.IOException: No space left on device"));
+        // the backend would hand out runs forever; the agent must stop after the first
+        Function<FakeBackend.Call, FakeBackend.Answer> endless = call -> call.path().endsWith("/claim")
+                ? FakeBackend.Answer.json(assignment("null"))
+                : call.path().endsWith("/heartbeat") ? beat(false) : FakeBackend.Answer.json("{\"status\": \"QUEUED\"}");
+        try (FakeBackend backend = new FakeBackend(endless)) {
+            assertThat(agent(backend, trainer).run(false)).isEqualTo(AttemptEnding.WORKER_FAILED);
+
+            assertThat(backend.calls("/claim")).hasSize(1);
+            JsonNode finish = backend.calls("/finish").get(0).body();
+            assertThat(finish.path("failure").asString()).isEqualTo("WORKER");
+            assertThat(finish.path("error").asString()).contains("No space left on device");
+        }
+    }
+
+    @Test
     void otherExceptionsAreCodeFailuresWithTheTopOfTheStack() {
         RunTrainer trainer = failing(new IllegalStateException("shape mismatch (2, 3) vs (3, 2)"));
         try (FakeBackend backend = new FakeBackend(backend(assignment("null"), call -> beat(false)))) {

@@ -27,7 +27,8 @@ class FailuresTest {
         // a message of its own must not hide why: the root cause is named too
         TrainingFailedException full = Failures.classify(new UncheckedIOException("writing checkpoint /w/step-000020 failed",
                 new java.nio.file.FileSystemException("/w/.tmp-step-000020/model.params", null, "No space left on device")));
-        assertThat(full.kind()).isEqualTo(FailureKind.CODE);
+        // the worker's disk, not the run: the backend requeues it within the infrastructure budget
+        assertThat(full.kind()).isEqualTo(FailureKind.WORKER);
         assertThat(full.getMessage()).contains("writing checkpoint /w/step-000020 failed")
                 .contains("No space left on device");
         TrainingFailedException own = new TrainingFailedException(FailureKind.INVALID_SPEC, "tokenizer: unknown");
