@@ -500,7 +500,7 @@ if wanted 7; then
     while kill -0 "${WORKER_PIDS[w7]}" 2>/dev/null && ((waited < 600)); do sleep 0.5; waited=$((waited + 1)); done
     w7_exit="still running"
     if ! kill -0 "${WORKER_PIDS[w7]}" 2>/dev/null; then
-      wait "${WORKER_PIDS[w7]}"; w7_exit="exit $?"
+      w7_code=0; wait "${WORKER_PIDS[w7]}" || w7_code=$?; w7_exit="exit $w7_code"
     fi
     log "full-disk worker: $w7_exit; run $id is $(run_field "$id" status)"
     stop_worker w7 TERM
