@@ -13,6 +13,20 @@ import org.springframework.stereotype.Repository;
 @Repository
 class QueueRepository {
 
+    /**
+     * A lost attempt charged to the infrastructure budget (lease expired, the worker's own resources failed): back
+     * to QUEUED after the back-off, FAILED once the budget is spent, CANCELLED when a cancel was pending. Takes
+     * {@code :retries}, {@code :baseMs} and {@code :maxMs}.
+     */
+    private static final String INFRA_REQUEUE = """
+
+                    infra_failures = infra_failures + 1,
+                    status = case when cancel_requested then 'CANCELLED'
+                                  when infra_failures >= :retries then 'FAILED' else 'QUEUED' end,
+                    not_before = case when not cancel_requested and infra_failures < :retries
+                                      then now() + least(:baseMs * power(2, infra_failures), :maxMs) * interval '1 millisecond' end,
+                    finished_at = case when cancel_requested or infra_failures >= :retries then now() end,""";
+
     private final JdbcClient jdbc;
     private final QueueProperties properties;
 
@@ -120,14 +134,7 @@ class QueueRepository {
      * resources failed (e.g. its disk), as if it had lost the lease.
      */
     Optional<RunStatus> failOnWorker(long runId, int attempt, long token, String error) {
-        return jdbc.sql("""
-                update runs set
-                    infra_failures = infra_failures + 1,
-                    status = case when cancel_requested then 'CANCELLED'
-                                  when infra_failures >= :retries then 'FAILED' else 'QUEUED' end,
-                    not_before = case when not cancel_requested and infra_failures < :retries
-                                      then now() + least(:baseMs * power(2, infra_failures), :maxMs) * interval '1 millisecond' end,
-                    finished_at = case when cancel_requested or infra_failures >= :retries then now() end,
+        return jdbc.sql("update runs set" + INFRA_REQUEUE + """
                     error = :error, lease_until = null, updated_at = now()
                 where id = :id and attempt = :attempt and status = 'RUNNING' and worker_token_id = :token
                 returning status""")
@@ -191,14 +198,7 @@ class QueueRepository {
     }
 
     List<Reaped> reapExpired() {
-        return jdbc.sql("""
-                update runs set
-                    infra_failures = infra_failures + 1,
-                    status = case when cancel_requested then 'CANCELLED'
-                                  when infra_failures >= :retries then 'FAILED' else 'QUEUED' end,
-                    not_before = case when not cancel_requested and infra_failures < :retries
-                                      then now() + least(:baseMs * power(2, infra_failures), :maxMs) * interval '1 millisecond' end,
-                    finished_at = case when cancel_requested or infra_failures >= :retries then now() end,
+        return jdbc.sql("update runs set" + INFRA_REQUEUE + """
                     error = 'lease of attempt ' || attempt || ' on worker ' || coalesce(worker_name, '?')
                             || ' expired at ' || to_char(lease_until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                             || case when not cancel_requested and infra_failures >= :retries
