@@ -66,6 +66,23 @@ public class ClaimService implements SmartLifecycle {
         return waiter.result();
     }
 
+    /**
+     * Answers the waiting claims of this worker (its token and name) with nothing, at once: it is shutting down,
+     * and a run handed to it now would wait for the confirm window on a closed connection.
+     *
+     * @return how many waiting claims were withdrawn
+     */
+    public int withdraw(Caller caller, String workerName) {
+        Worker worker = Worker.of(caller, workerName);
+        int withdrawn = 0;
+        for (Waiter waiter : waiters) {
+            if (waiter.worker().equals(worker) && waiter.result().complete(Optional.empty())) {
+                withdrawn++;
+            }
+        }
+        return withdrawn;
+    }
+
     /** A claim that could not be answered (the request had ended): the run goes back, no retry spent. */
     void handBack(Assignment assignment) {
         queue.unclaim(assignment);

@@ -7,6 +7,7 @@ import dev.normlab.api.worker.FinishRequest;
 import dev.normlab.api.worker.HeartbeatRequest;
 import dev.normlab.api.worker.HeartbeatResponse;
 import dev.normlab.api.worker.ReleaseRequest;
+import dev.normlab.api.worker.WithdrawRequest;
 import dev.normlab.backend.run.RunStatus;
 import dev.normlab.backend.team.Caller;
 import jakarta.validation.Valid;
@@ -56,6 +57,13 @@ class WorkerController {
             }
         });
         return answer;
+    }
+
+    /** A worker shutting down withdraws its waiting claim (answered 204 at once): 204. */
+    @PostMapping("/claim/withdraw")
+    ResponseEntity<Void> withdraw(@Valid @RequestBody WithdrawRequest request, Caller caller) {
+        claims.withdraw(caller, request.workerName());
+        return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/runs/{id}/heartbeat")

@@ -89,6 +89,31 @@ class GhostClaimTest {
         assertThat(live.heartbeat(id, (int) row(id).get("attempt"))).hasStatusOk();
     }
 
+    @Test
+    void aWorkerThatWithdrawsItsWaitingClaimBeforeClosingIsHandedNothing() throws Exception {
+        String body = "{\"workerName\": \"stopping\", \"deviceKind\": \"cpu\", \"deviceMemoryBytes\": 1000000000000, \"waitSeconds\": 20}";
+        WorkerClient sameToken = new WorkerClient(mvc, fixtures.workerBearer());
+        try (Socket socket = new Socket("localhost", port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/worker/claim HTTP/1.1\r\nHost: localhost\r\nAuthorization: " + fixtures.workerBearer()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
+                    + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            Thread.sleep(500); // parked
+            // the agent's shutdown: withdraw first, then close
+            assertThat(sameToken.post("/api/v1/worker/claim/withdraw", "{\"workerName\": \"stopping\"}"))
+                    .hasStatus(org.springframework.http.HttpStatus.NO_CONTENT);
+            socket.setSoTimeout(5000);
+            String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.UTF_8);
+            assertThat(answer).isEqualTo("HTTP/1.1 204"); // answered at once with nothing
+        }
+        long id = fixtures.submit(fixtures.newTeam("after-withdraw"));
+        Thread.sleep(1000);
+        assertThat(row(id)).containsEntry("status", "QUEUED").containsEntry("attempt", 0);
+        assertThat(jdbc.sql("select count(*) from run_events where run_id = ? and event = 'claimed'").param(id)
+                .query(Long.class).single()).isZero();
+    }
+
     private void awaitRow(long id, String status, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!status.equals(row(id).get("status")) && System.nanoTime() < deadline) {

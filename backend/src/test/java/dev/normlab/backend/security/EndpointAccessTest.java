@@ -210,6 +210,8 @@ class EndpointAccessTest {
         row("POST", "/api/v1/worker/claim", () -> "/api/v1/worker/claim",
                 "{\"workerName\": \"acl\", \"deviceKind\": \"gpu\", \"deviceMemoryBytes\": 1, \"waitSeconds\": 0}",
                 expect(204, 403, 403, 403, 403, 403));
+        row("POST", "/api/v1/worker/claim/withdraw", () -> "/api/v1/worker/claim/withdraw", "{\"workerName\": \"acl\"}",
+                expect(204, 403, 403, 403, 403, 403));
         row("POST", "/api/v1/worker/runs/{id}/heartbeat", () -> "/api/v1/worker" + run.get().substring(7) + "/heartbeat",
                 attempt, workerCallOnUnclaimedRun());
         row("POST", "/api/v1/worker/runs/{id}/checkpoint", () -> "/api/v1/worker" + run.get().substring(7) + "/checkpoint",

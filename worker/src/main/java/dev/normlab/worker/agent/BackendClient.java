@@ -8,6 +8,7 @@ import dev.normlab.api.worker.HeartbeatRequest;
 import dev.normlab.api.worker.HeartbeatResponse;
 import dev.normlab.api.worker.MetricBatch;
 import dev.normlab.api.worker.ReleaseRequest;
+import dev.normlab.api.worker.WithdrawRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -36,6 +37,8 @@ public final class BackendClient {
 
     /** Longest a call may take (a claim: plus its wait). */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** Shutdown must stay quick: a backend that does not answer this soon lets the confirm window do the work. */
+    static final Duration WITHDRAW_TIMEOUT = Duration.ofSeconds(3);
     /** How long to wait for a thread that may be inside one call to end: the call's timeout and a margin. */
     static final Duration ONE_CALL_GRACE = CALL_TIMEOUT.plusSeconds(5);
     private static final int MAX_PROBLEM_CHARS = 2_000;
@@ -86,6 +89,11 @@ public final class BackendClient {
                     }
                     return Optional.of(read(checked(http, response), Assignment.class));
                 });
+    }
+
+    /** Asks the backend to answer this worker's waiting claim with nothing (shutdown while idle); best effort. */
+    public void withdrawClaim(String workerName) {
+        send(post("/api/v1/worker/claim/withdraw", new WithdrawRequest(workerName), WITHDRAW_TIMEOUT));
     }
 
     public HeartbeatResponse heartbeat(long runId, int attempt) {

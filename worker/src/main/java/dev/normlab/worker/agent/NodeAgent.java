@@ -133,7 +133,14 @@ public final class NodeAgent {
         }
         shutdownSignal.countDown();
         CompletableFuture<Optional<Assignment>> claim = pendingClaim.get();
-        if (claim != null) {
+        if (claim != null && !claim.isDone()) {
+            // first ask the backend to answer the waiting claim with nothing: closing the connection alone is
+            // invisible to it, and the next queued run would be handed to the closed connection
+            try {
+                client.withdrawClaim(capabilities.name());
+            } catch (RuntimeException e) {
+                log.debug("withdrawing the waiting claim failed ({}); an unconfirmed claim goes back by itself", e.getMessage());
+            }
             claim.cancel(true);
         }
     }

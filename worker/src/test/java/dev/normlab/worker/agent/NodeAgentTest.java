@@ -214,6 +214,36 @@ class NodeAgentTest {
     }
 
     @Test
+    void shutdownWhileIdleWithdrawsTheWaitingClaimSoNoRunIsHandedToAClosedConnection() throws Exception {
+        java.util.concurrent.CountDownLatch polling = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch withdrawn = new java.util.concurrent.CountDownLatch(1);
+        Function<FakeBackend.Call, FakeBackend.Answer> longPoll = call -> {
+            if (call.path().endsWith("/claim")) {
+                polling.countDown();
+                try {
+                    withdrawn.await(20, TimeUnit.SECONDS); // a long poll: answers when withdrawn
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if (call.path().endsWith("/claim/withdraw")) {
+                withdrawn.countDown();
+            }
+            return FakeBackend.Answer.noContent();
+        };
+        try (FakeBackend backend = new FakeBackend(longPoll)) {
+            NodeAgent agent = agent(backend, new CurveTrainer(1, 0));
+            CompletableFuture<AttemptEnding> ending = CompletableFuture.supplyAsync(() -> agent.run(false));
+            assertThat(polling.await(30, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(agent.shutdown(Duration.ofSeconds(10))).isTrue();
+
+            assertThat(ending.get(5, TimeUnit.SECONDS)).isNull();
+            assertThat(backend.calls("/claim/withdraw")).singleElement()
+                    .satisfies(call -> assertThat(call.body().path("workerName").asString()).isEqualTo("test-worker"));
+        }
+    }
+
+    @Test
     void shutdownStopsTheRunAndReleasesIt() throws Exception {
         CurveTrainer trainer = new CurveTrainer(1_000_000, 0);
         try (FakeBackend backend = new FakeBackend(backend(assignment("null"), call -> beat(false)))) {
