@@ -357,6 +357,9 @@ def rotate_half(x):
 
 
 class Attention(nn.Module):
+    # "sdpa" (F.scaled_dot_product_attention, as current PyTorch code is written) or "manual" (softmax(q·kᵀ/√d + mask)·v)
+    attention = "sdpa"
+
     def __init__(self, d, heads):
         super().__init__()
         self.heads, self.head_dim = heads, d // heads
@@ -372,8 +375,11 @@ class Attention(nn.Module):
         v = self.v_proj(x).view(b, t, self.heads, self.head_dim).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
-        att = (q @ k.transpose(-1, -2)) * (1.0 / math.sqrt(self.head_dim)) + mask
-        y = torch.softmax(att, dim=-1) @ v
+        if Attention.attention == "sdpa":
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        else:
+            att = (q @ k.transpose(-1, -2)) * (1.0 / math.sqrt(self.head_dim)) + mask
+            y = torch.softmax(att, dim=-1) @ v
         return self.o_proj(y.transpose(1, 2).reshape(b, t, d))
 
 
@@ -518,7 +524,11 @@ def main():
     ap.add_argument("--out", required=True, help="output directory")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--warmup-steps", type=int, default=5, help="steps left out of the median tokens/s")
+    ap.add_argument("--attention", choices=("sdpa", "manual"), default="sdpa",
+                    help="sdpa: F.scaled_dot_product_attention(is_causal=True); manual: softmax with an additive mask")
+    ap.add_argument("--compile", action="store_true", help="torch.compile the model (inductor; needs a C++ compiler)")
     args = ap.parse_args()
+    Attention.attention = args.attention
 
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
@@ -545,6 +555,8 @@ def main():
     vocab = ms.get("vocab") or vocab or tok_class.vocab_size
     model = Llama(vocab, hidden, inter, heads, layers, t)
     opt = RoutedOptimizer(model, spec["optimizer"])
+    if args.compile:
+        model = torch.compile(model)  # parameters stay shared with the optimizer; the first steps compile
     sched = spec["schedule"]
 
     metrics = open(os.path.join(args.out, "metrics.jsonl"), "w")
@@ -624,7 +636,8 @@ def main():
             "peakResidentBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         },
         "bench": {
-            "engine": "pytorch-eager " + torch.__version__,
+            "engine": ("pytorch-compile " if args.compile else "pytorch-eager ") + torch.__version__,
+            "attention": args.attention,
             "threads": torch.get_num_threads(),
             "medianStepMs": med_step,
             "medianOptimizerMs": statistics.median(opt_ms[skip:]),

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Runs a grid of RunSpecs through the Java trainer CLI and/or the PyTorch yardstick and tabulates the results.
 
-  bench/trainer_bench.py run   GRID.json --out /tmp/normlab-bench/NAME [--engines java,torch] [--threads 2]
+  bench/trainer_bench.py run   GRID.json --out /tmp/normlab-bench/NAME [--engines java,torch,torch-compile] [--threads 2]
   bench/trainer_bench.py table /tmp/normlab-bench/NAME [--target-from adamw]
 
 A grid is {"base": {RunSpec}, "runs": [{"name": ..., <fields to override, deep-merged>}, ...]}.
@@ -26,7 +26,10 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "worker", "target", "normlab-worker.jar")
-TORCH_PYTHON = "/usr/bin/python3"  # Debian's python3-torch 1.13; --torch-python for another PyTorch
+# the yardstick: PyTorch 2.13 of the venv .ci/transformers-python sets up, else Debian's python3-torch 1.13
+VENV_PYTHON = os.path.expanduser("~/.cache/normlab/transformers-venv/bin/python")
+TORCH_PYTHON = VENV_PYTHON if os.path.exists(VENV_PYTHON) else "/usr/bin/python3"
+ENGINES = ("java", "torch", "torch-compile")  # torch: eager with F.scaled_dot_product_attention
 TORCH_SCRIPT = os.path.join(ROOT, "bench", "torch_llama.py")
 WARMUP_STEPS = 5  # left out of every median (JIT, allocator and page-cache warm-up)
 
@@ -54,8 +57,9 @@ def command(engine, spec_path, out_dir, threads, jar=JAR, torch_python=TORCH_PYT
     if engine == "java":
         return ["java", "-Dai.djl.offline=true", "-jar", jar, "train", "--spec", spec_path, "--out", out_dir,
                 "--threads", str(threads)]
-    if engine == "torch":
-        return [torch_python, TORCH_SCRIPT, "--spec", spec_path, "--out", out_dir, "--threads", str(threads)]
+    if engine in ("torch", "torch-compile"):
+        return [torch_python, TORCH_SCRIPT, "--spec", spec_path, "--out", out_dir, "--threads", str(threads)] \
+            + (["--compile"] if engine == "torch-compile" else [])
     raise SystemExit("unknown engine " + engine)
 
 
@@ -168,7 +172,7 @@ def collect(out):
             with open(os.path.join(path, "run.json")) as f:
                 info = json.load(f)
         m = read_metrics(os.path.join(path, "metrics.jsonl"))
-        engine = next(part for part in reversed(d.split(".")) if part in ("java", "torch"))
+        engine = next(part for part in reversed(d.split(".")) if part in ENGINES)
         opt = spec["optimizer"]
         step_ms = median_after_warmup(m.get("step_ms", []))
         opt_ms = median_after_warmup(m.get("optimizer_ms", []))
@@ -242,22 +246,24 @@ def cmd_compare(args):
         return r["dir"][r["dir"].rindex(".r"):] if re.search(r"\.r\d+$", r["dir"]) else ""
     adamw_opt = {(r["engine"], r["model"], round_of(r)): r["opt_ms"] for r in rows if r["opt"] == "adamw"}
     print("| run | B×T | Java tokens/s median (best step) | PyTorch tokens/s median (best step) | Java ÷ PyTorch (medians) "
+          "| torch.compile tokens/s median (best step) | Java ÷ compiled "
           "| Java optimizer ms (share) | PyTorch optimizer ms (share) | Java opt ÷ AdamW opt | Java peak RSS MiB "
           "| PyTorch peak RSS MiB |")
-    print("|" + "---|" * 10)
+    print("|" + "---|" * 12)
     for name, e in by_name.items():
-        j, t = e.get("java"), e.get("torch")
+        j, t, c = e.get("java"), e.get("torch"), e.get("torch-compile")
 
         def opt(r):
             return "—" if not r or r["opt_ms"] is None else "%.1f (%.1f%%)" % (r["opt_ms"], 100 * r["share"])
         def tps(r):
             return "—" if not r or r["tps"] is None else "%.0f (%.0f)" % (r["tps"], r["best_tps"] or 0)
         ratio = "—" if not (j and t and j["tps"] and t["tps"]) else "%.2f" % (j["tps"] / t["tps"])
+        ratio_c = "—" if not (j and c and j["tps"] and c["tps"]) else "%.2f" % (j["tps"] / c["tps"])
         vs_adamw = "—"
         if j and j["opt_ms"] and adamw_opt.get(("java", j["model"], round_of(j))):
             vs_adamw = "%.2f" % (j["opt_ms"] / adamw_opt[("java", j["model"], round_of(j))])
-        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-            name, (j or t)["shape"], tps(j), tps(t), ratio, opt(j), opt(t),
+        print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            name, (j or t or c)["shape"], tps(j), tps(t), ratio, tps(c), ratio_c, opt(j), opt(t),
             vs_adamw, fmt(j and j["rss"] and j["rss"] / 2**20, "%.0f"), fmt(t and t["rss"] and t["rss"] / 2**20, "%.0f")))
     loads = sorted(set(r["load"] for r in rows))
     print()

@@ -10,8 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * RoPE tables and the causal mask, built once per (sequence length, device, dtype) and shared by
- * every layer, instead of being rebuilt each forward.
+ * RoPE tables, built once per (sequence length, device, dtype) and shared by every layer, instead of
+ * being rebuilt each forward.
  *
  * <p>The arrays live in a sub-manager of the manager the model was initialized with, so they
  * outlive per-step sub-managers, and are unregistered from any {@link NDScope} open while they
@@ -25,7 +25,7 @@ import java.util.Map;
 final class AttentionTables implements AutoCloseable {
 
     /** The RoPE tables of one sequence length, shaped (T, 1, hd) to broadcast over (B, T, nh, hd). */
-    record Rope(NDArray cos, NDArray sinSigned, NDArray cosScaled, NDArray sinSignedScaled) {
+    record Rope(NDArray cos, NDArray sinSigned) {
     }
 
     private record Key(long seq, Device device, DataType type) {
@@ -34,7 +34,6 @@ final class AttentionTables implements AutoCloseable {
     private final int headDim;
     private final double theta;
     private final Map<Key, Rope> ropes = new HashMap<>();
-    private final Map<Key, NDArray> masks = new HashMap<>();
     private NDManager manager;
 
     AttentionTables(int headDim, double theta) {
@@ -48,32 +47,13 @@ final class AttentionTables implements AutoCloseable {
         manager = parent.newSubManager();
     }
 
-    /**
-     * RoPE tables; the {@code scaled} pair folds attention's 1/√hd into the query rotation so the
-     * (T × T) scores need no extra multiply.
-     */
     Rope rope(long seq, Device device, DataType type) {
         return ropes.computeIfAbsent(new Key(seq, device, type), k -> buildRope(k));
-    }
-
-    /** Additive causal mask (T, T): 0 on and below the diagonal, -∞ above. */
-    NDArray causalMask(long seq, Device device, DataType type) {
-        return masks.computeIfAbsent(new Key(seq, device, type), k -> {
-            int t = (int) k.seq();
-            double[] mask = new double[t * t];
-            for (int i = 0; i < t; i++) {
-                for (int j = i + 1; j < t; j++) {
-                    mask[i * t + j] = Double.NEGATIVE_INFINITY;
-                }
-            }
-            return keep(mask, new Shape(t, t), k);
-        });
     }
 
     private Rope buildRope(Key key) {
         int t = (int) key.seq();
         int half = headDim / 2;
-        double scale = 1.0 / Math.sqrt(headDim);
         double[] cos = new double[t * headDim];
         double[] sin = new double[t * headDim];
         for (int p = 0; p < t; p++) {
@@ -88,16 +68,7 @@ final class AttentionTables implements AutoCloseable {
             }
         }
         Shape shape = new Shape(t, 1, headDim);
-        return new Rope(keep(cos, shape, key), keep(sin, shape, key),
-                keep(times(cos, scale), shape, key), keep(times(sin, scale), shape, key));
-    }
-
-    private static double[] times(double[] values, double factor) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i] * factor;
-        }
-        return out;
+        return new Rope(keep(cos, shape, key), keep(sin, shape, key));
     }
 
     /** An array of {@code values} in the key's dtype and device, owned by the long-lived manager. */
@@ -137,6 +108,5 @@ final class AttentionTables implements AutoCloseable {
         }
         manager = null;
         ropes.clear();
-        masks.clear();
     }
 }

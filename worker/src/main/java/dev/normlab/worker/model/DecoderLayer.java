@@ -17,10 +17,10 @@ public final class DecoderLayer extends AbstractBlock {
     private final RmsNorm inputLayernorm;
     private final RmsNorm postAttentionLayernorm;
 
-    DecoderLayer(int hidden, int intermediate, int heads, float eps, AttentionTables tables) {
+    DecoderLayer(int hidden, int intermediate, int heads, float eps, AttentionTables tables, FusedOps fused) {
         // HF's named_parameters order: self_attn, mlp, input_layernorm, post_attention_layernorm
-        selfAttn = addChildBlock("self_attn", new SelfAttention(hidden, heads, tables));
-        mlp = addChildBlock("mlp", new SwiGluMlp(hidden, intermediate));
+        selfAttn = addChildBlock("self_attn", new SelfAttention(hidden, heads, tables, fused));
+        mlp = addChildBlock("mlp", new SwiGluMlp(hidden, intermediate, fused));
         inputLayernorm = addChildBlock("input_layernorm", new RmsNorm(eps));
         postAttentionLayernorm = addChildBlock("post_attention_layernorm", new RmsNorm(eps));
     }

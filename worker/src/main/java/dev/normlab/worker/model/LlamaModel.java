@@ -48,6 +48,7 @@ public final class LlamaModel extends AbstractBlock {
     private final RmsNorm norm;
     private final Linear lmHead;
     private final AttentionTables tables;
+    private final FusedOps fused = new FusedOps();
 
     public LlamaModel(ModelDims dims) {
         this(dims, DEFAULT_MAX_POSITIONS);
@@ -69,7 +70,7 @@ public final class LlamaModel extends AbstractBlock {
         this.tables = new AttentionTables(dims.headDim(), ROPE_THETA);
         List<DecoderLayer> decoderLayers = new ArrayList<>();
         for (int i = 0; i < dims.layers(); i++) {
-            decoderLayers.add(new DecoderLayer(dims.hidden(), dims.intermediate(), dims.heads(), RMS_NORM_EPS, tables));
+            decoderLayers.add(new DecoderLayer(dims.hidden(), dims.intermediate(), dims.heads(), RMS_NORM_EPS, tables, fused));
         }
         embedTokens = addChildBlock("embed_tokens", new TokenEmbedding(dims.vocab(), dims.hidden()));
         layers = addChildBlock("layers", new DecoderStack(decoderLayers));
@@ -154,6 +155,7 @@ public final class LlamaModel extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... in) {
         tables.open(manager);
+        fused.open(manager);
         Shape hidden = in[0].add(dims.hidden());
         embedTokens.initialize(manager, dataType, in);
         layers.initialize(manager, dataType, hidden);

@@ -14,8 +14,9 @@ import ai.djl.util.PairList;
  * Causal multi-head self-attention with rotary position embeddings (HF LLaMA, no biases, as many
  * key/value heads as query heads).
  *
- * <p>The (B, nh, T, T) scores of this layer live in a scope closed when the layer returns; under
- * a gradient collector the autograd graph keeps what backward needs, as in PyTorch eager.
+ * <p>Attention itself is libtorch's fused causal {@code scaled_dot_product_attention} ({@link FusedOps}): no
+ * (B, nh, T, T) scores are kept. The layer's intermediates live in a scope closed when it returns; under a gradient
+ * collector the autograd graph keeps what backward needs, as in PyTorch eager.
  */
 public final class SelfAttention extends AbstractBlock {
 
@@ -26,11 +27,13 @@ public final class SelfAttention extends AbstractBlock {
     private final int heads;
     private final int headDim;
     private final AttentionTables tables;
+    private final FusedOps fused;
 
-    SelfAttention(int hidden, int heads, AttentionTables tables) {
+    SelfAttention(int hidden, int heads, AttentionTables tables, FusedOps fused) {
         this.heads = heads;
         this.headDim = hidden / heads;
         this.tables = tables;
+        this.fused = fused;
         qProj = addChildBlock("q_proj", Projections.linear(hidden));
         kProj = addChildBlock("k_proj", Projections.linear(hidden));
         vProj = addChildBlock("v_proj", Projections.linear(hidden));
@@ -66,19 +69,12 @@ public final class SelfAttention extends AbstractBlock {
             NDArray k = kProj.forward(ps, in, training).singletonOrThrow().reshape(split);
             NDArray v = vProj.forward(ps, in, training).singletonOrThrow().reshape(split);
             AttentionTables.Rope rope = tables.rope(t, x.getDevice(), x.getDataType());
-            q = rotate(q, rope.cosScaled(), rope.sinSignedScaled()).transpose(0, 2, 1, 3); // (B, nh, T, hd), ·1/√hd
-            k = rotate(k, rope.cos(), rope.sinSigned()).transpose(0, 2, 3, 1); // (B, nh, hd, T)
-            v = v.transpose(0, 2, 1, 3); // (B, nh, T, hd)
-
-            NDArray scores = q.matMul(k); // (B, nh, T, T)
-            DataType type = scores.getDataType();
-            if (RmsNorm.isHalf(type)) {
-                scores = Casts.differentiable(scores, DataType.FLOAT32); // softmax in fp32, as HF
-            }
-            // in place: matMul's backward needs q and k, not its output
-            scores = scores.addi(tables.causalMask(t, x.getDevice(), scores.getDataType())).softmax(-1);
-            scores = Casts.differentiable(scores, type);
-            NDArray y = scores.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim); // (B, T, C)
+            q = rotate(q, rope.cos(), rope.sinSigned()).transpose(0, 2, 1, 3); // (B, nh, T, hd), views
+            k = rotate(k, rope.cos(), rope.sinSigned()).transpose(0, 2, 1, 3);
+            v = v.transpose(0, 2, 1, 3);
+            // libtorch's causal flash attention reads the strided views and writes (B, T, nh, hd) memory: the
+            // transpose back and the reshape below are views, not copies
+            NDArray y = fused.causalAttention(q, k, v).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
             return scope.ret(oProj.forward(ps, new NDList(y), training));
         }
     }

@@ -17,9 +17,11 @@ public final class SwiGluMlp extends AbstractBlock {
     private final Linear upProj;
     private final Linear downProj;
     private final int intermediate;
+    private final FusedOps fused;
 
-    public SwiGluMlp(int hidden, int intermediate) {
+    SwiGluMlp(int hidden, int intermediate, FusedOps fused) {
         this.intermediate = intermediate;
+        this.fused = fused;
         gateProj = addChildBlock("gate_proj", Projections.linear(intermediate));
         upProj = addChildBlock("up_proj", Projections.linear(intermediate));
         downProj = addChildBlock("down_proj", Projections.linear(hidden));
@@ -44,7 +46,7 @@ public final class SwiGluMlp extends AbstractBlock {
             scope.tempAttachAll(x);
             NDArray gate = gateProj.forward(ps, in, training).singletonOrThrow(); // (B, T, I)
             NDArray up = upProj.forward(ps, in, training).singletonOrThrow(); // (B, T, I)
-            NDArray inner = gate.mul(gate.getNDArrayInternal().sigmoid()).mul(up); // silu(gate) ⊙ up
+            NDArray inner = fused.siluGate(gate, up); // silu(gate) ⊙ up
             return scope.ret(downProj.forward(ps, new NDList(inner), training)); // (B, T, C)
         }
     }

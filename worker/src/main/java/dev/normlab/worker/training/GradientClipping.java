@@ -27,7 +27,7 @@ final class GradientClipping {
      */
     static double clip(List<NDArray> weights, double maxNorm, NDManager scope) {
         List<NDArray> grads = new ArrayList<>(weights.size());
-        NDList squaredSums = new NDList(weights.size());
+        NDList norms = new NDList(weights.size());
         for (NDArray w : weights) {
             if (!w.hasGradient()) {
                 continue;
@@ -35,12 +35,12 @@ final class GradientClipping {
             NDArray g = w.getGradient(); // a new handle on the live gradient: hand it to the scope
             g.attach(scope);
             grads.add(g);
-            squaredSums.add(g.toType(DataType.FLOAT32, false).square().sum());
+            norms.add(g.toType(DataType.FLOAT32, false).norm()); // one reduction, no squared copy of g
         }
         if (grads.isEmpty()) {
             return 0;
         }
-        double norm = Math.sqrt(NDArrays.stack(squaredSums).sum().getFloat()); // device sync: once per step
+        double norm = NDArrays.stack(norms).norm().getFloat(); // device sync: once per step
         if (maxNorm > 0 && norm > maxNorm) {
             float factor = (float) (maxNorm / (norm + EPS));
             for (NDArray g : grads) {
