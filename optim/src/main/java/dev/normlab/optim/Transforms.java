@@ -154,16 +154,22 @@ public final class Transforms {
             NDArray x = m > n ? fp32(g).swapAxes(-1, -2) : fp32(g); // (…, s, l), s = min(m, n)
             long s = Math.min(m, n);
             NDArray floor = scope.create(eps);
-            NDArray half = scope.create(0.5f);
-            NDArray eye = scope.eye((int) s); // broadcasts over the stack
-            NDArray threeEye = eye.mul(3f);
+            NDArray oneAndHalfEye = scope.eye((int) s).muli(1.5f); // broadcasts over the stack
             NDArray a = x.matMul(x.swapAxes(-1, -2)); // (…, s, s)
             NDArray y = a.divi(frobenius(a).maximum(floor));
-            NDArray z = eye;
-            for (int i = 0; i < steps; i++) {
-                NDArray t = threeEye.sub(z.matMul(y));
-                y = y.matMul(t).muli(half);
-                z = t.matMul(z).muli(half);
+            // Step 1 from Z = I: Z·Y = Y and T·Z = T, so it needs one product. Every step uses T/2 = 1.5·I − (Z·Y)/2:
+            // halving is exact in binary floating point, so Y·(T/2) and (T/2)·Z are bit for bit ½·(Y·T) and ½·(T·Z).
+            NDArray t = y.mul(-0.5f).addi(oneAndHalfEye);
+            NDArray z = t;
+            if (steps > 1) {
+                y = y.matMul(t);
+            }
+            for (int i = 1; i < steps; i++) {
+                t = z.matMul(y).muli(-0.5f).addi(oneAndHalfEye);
+                if (i + 1 < steps) {
+                    y = y.matMul(t); // the last step's Y is never read
+                }
+                z = t.matMul(z);
             }
             NDArray d = z.matMul(x); // (…, s, l)
             NDArray sqrtMn = scope.create((float) Math.sqrt((double) m * n));
@@ -195,9 +201,9 @@ public final class Transforms {
         return sinkhornNormalize(g, DEFAULT_SINKHORN_ROUNDS, DEFAULT_EPS);
     }
 
-    /** Frobenius norm of each matrix of the stack, shape {@code (…, 1, 1)}. */
+    /** Frobenius norm of each matrix of the stack, shape {@code (…, 1, 1)}: one reduction, no squared copy. */
     private static NDArray frobenius(NDArray x) {
-        return x.square().sum(new int[] {-2, -1}, true).sqrt();
+        return x.norm(new int[] {-2, -1}, true);
     }
 
     private static NDArray fp32(NDArray x) {

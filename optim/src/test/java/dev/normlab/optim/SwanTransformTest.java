@@ -123,4 +123,57 @@ class SwanTransformTest {
             assertThat(tall.get(1).allClose(Transforms.swan(b.transpose()), 1e-5, 1e-5, false)).isTrue();
         }
     }
+
+    /**
+     * The transform skips products whose result it knows (Z₀ = I; the last Y is never read) and folds the ½ of
+     * every step into T: still the textbook coupled iteration (3 products a step, in double precision here) to
+     * float32 rounding, for one step, two steps and the default ten, wide and tall.
+     */
+    @ParameterizedTest(name = "{0} x {1}, k = {2}")
+    @CsvSource({"16, 40, 1", "16, 40, 2", "16, 40, 10", "40, 16, 10", "32, 32, 7"})
+    void newtonSchulzWhiteningIsTheTextbookCoupledIterationToFloat32Rounding(int m, int n, int steps) {
+        double[][] g = Mat.asFloat(Mat.gaussian(rnd, m, n));
+        double[][] expected = textbookWhiten(g, steps);
+        try (NDManager scope = manager.newSubManager()) {
+            double[][] d = Mat.fromNd(Transforms.newtonSchulzWhiten(Mat.toNd(scope, g), steps));
+            assertThat(Mat.maxAbsDiff(d, expected) / Mat.maxAbs(expected)).isLessThan(2e-5);
+        }
+    }
+
+    /** OPTIMIZERS.md's pseudo-code, literally: Z = I; T = 3I − ZY; Y = ½·YT; Z = ½·TZ; D = ZX rescaled to RMS 1. */
+    private static double[][] textbookWhiten(double[][] g, int steps) {
+        boolean tall = g.length > g[0].length;
+        double[][] x = tall ? Mat.transpose(g) : g;
+        int s = x.length;
+        double[][] a = Mat.multiply(x, Mat.transpose(x));
+        double[][] y = scaled(a, 1 / Mat.frobenius(a));
+        double[][] z = scaled(identity(s), 1);
+        for (int k = 0; k < steps; k++) {
+            double[][] t = scaled(Mat.multiply(z, y), -1);
+            for (int i = 0; i < s; i++) {
+                t[i][i] += 3;
+            }
+            y = scaled(Mat.multiply(y, t), 0.5);
+            z = scaled(Mat.multiply(t, z), 0.5);
+        }
+        double[][] d = Mat.multiply(z, x);
+        d = scaled(d, Math.sqrt((double) g.length * g[0].length) / Mat.frobenius(d));
+        return tall ? Mat.transpose(d) : d;
+    }
+
+    private static double[][] identity(int s) {
+        double[][] eye = new double[s][s];
+        for (int i = 0; i < s; i++) {
+            eye[i][i] = 1;
+        }
+        return eye;
+    }
+
+    private static double[][] scaled(double[][] a, double factor) {
+        double[][] out = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = Arrays.stream(a[i]).map(v -> v * factor).toArray();
+        }
+        return out;
+    }
 }
