@@ -2,6 +2,7 @@ package dev.normlab.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * SWAN (paper cited in {@link Transforms}): {@code W ← W − (alpha · eta_t) · whiten(GradNorm(G))}, no state.
@@ -15,11 +16,13 @@ public final class Swan extends StatelessOptimizer {
 
     private final int steps;
     private final float eps;
+    private final DataType whiteningType;
 
     private Swan(Builder builder) {
         super(builder);
         this.steps = Checks.atLeastOne("steps", builder.steps);
         this.eps = Checks.positive("eps", builder.eps);
+        this.whiteningType = Checks.required("whiteningType", builder.whiteningType);
     }
 
     public static Builder builder() {
@@ -30,13 +33,14 @@ public final class Swan extends StatelessOptimizer {
     protected NDArray scaledDirection(NDArray g, NDArray scale) {
         try (NDManager scope = NDManager.subManagerOf(g)) {
             scope.tempAttachAll(g, scale);
-            return scope.ret(Transforms.swan(g, steps, eps).muli(scale));
+            return scope.ret(Transforms.swan(g, steps, eps, whiteningType).muli(scale));
         }
     }
 
     @Override
     public String ruleName() {
-        return "swan(k=" + steps + ", alpha=" + alpha() + ")";
+        return "swan(k=" + steps + ", alpha=" + alpha()
+                + (whiteningType == DataType.FLOAT32 ? "" : ", whitening " + whiteningType.name().toLowerCase()) + ")";
     }
 
     /** Builds a {@link Swan}; defaults: k = 10 Newton–Schulz steps, alpha = 0.05, eps = 1e-8. */
@@ -44,6 +48,7 @@ public final class Swan extends StatelessOptimizer {
 
         private int steps = Transforms.DEFAULT_NEWTON_SCHULZ_STEPS;
         private float eps = Transforms.DEFAULT_EPS;
+        private DataType whiteningType = DataType.FLOAT32;
 
         Builder() {
             super(DEFAULT_ALPHA);
@@ -58,6 +63,15 @@ public final class Swan extends StatelessOptimizer {
         /** Clamp of the row std and of the Frobenius norms. */
         public Builder optEps(float eps) {
             this.eps = eps;
+            return this;
+        }
+
+        /**
+         * The dtype of the Newton–Schulz products (default fp32). BFLOAT16 is for GPUs (DJL 0.35.1 cannot run bf16 on
+         * a CPU): the trainer uses it when a run's precision is bf16.
+         */
+        public Builder optWhiteningType(DataType whiteningType) {
+            this.whiteningType = whiteningType;
             return this;
         }
 

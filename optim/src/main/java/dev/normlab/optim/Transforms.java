@@ -143,47 +143,84 @@ public final class Transforms {
 
     /** {@link #newtonSchulzWhiten(NDArray, int)} with an explicit clamp of the two norms. */
     public static NDArray newtonSchulzWhiten(NDArray g, int steps, float eps) {
-        if (steps < 1) {
-            throw new IllegalArgumentException("steps must be >= 1, got " + steps);
-        }
-        int dims = g.getShape().dimension();
-        long m = g.getShape().get(dims - 2);
-        long n = g.getShape().get(dims - 1);
+        return newtonSchulzWhiten(g, steps, eps, DataType.FLOAT32);
+    }
+
+    /**
+     * {@link #newtonSchulzWhiten(NDArray, int, float)} with the Newton–Schulz products in {@code loopType}: bf16 on a
+     * GPU halves their cost (docs/benchmarks.md measures what it does to the result). The Gram matrix, the norms and
+     * D = Z·X stay fp32.
+     */
+    public static NDArray newtonSchulzWhiten(NDArray g, int steps, float eps, DataType loopType) {
+        Checks.atLeastOne("steps", steps);
         try (NDManager scope = NDManager.subManagerOf(g)) {
             scope.tempAttachAll(g);
-            NDArray x = m > n ? fp32(g).swapAxes(-1, -2) : fp32(g); // (…, s, l), s = min(m, n)
-            long s = Math.min(m, n);
-            NDArray floor = scope.create(eps);
-            NDArray oneAndHalfEye = scope.eye((int) s).muli(1.5f); // broadcasts over the stack
-            NDArray a = x.matMul(x.swapAxes(-1, -2)); // (…, s, s)
-            NDArray y = a.divi(frobenius(a).maximum(floor));
-            // Step 1 from Z = I: Z·Y = Y and T·Z = T, so it needs one product. Every step uses T/2 = 1.5·I − (Z·Y)/2:
-            // halving is exact in binary floating point, so Y·(T/2) and (T/2)·Z are bit for bit ½·(Y·T) and ½·(T·Z).
-            NDArray t = y.mul(-0.5f).addi(oneAndHalfEye);
-            NDArray z = t;
-            if (steps > 1) {
-                y = y.matMul(t);
-            }
-            for (int i = 1; i < steps; i++) {
-                t = z.matMul(y).muli(-0.5f).addi(oneAndHalfEye);
-                if (i + 1 < steps) {
-                    y = y.matMul(t); // the last step's Y is never read
-                }
-                z = t.matMul(z);
-            }
-            NDArray d = z.matMul(x); // (…, s, l)
-            NDArray sqrtMn = scope.create((float) Math.sqrt((double) m * n));
-            d.muli(sqrtMn.div(frobenius(d).maximum(floor))); // (…, 1, 1)
-            return scope.ret(m > n ? d.swapAxes(-1, -2) : d);
+            NDArray x = smallerSideFirst(fp32(g));
+            NDArray z = inverseSquareRoot(x.matMul(x.swapAxes(-1, -2)), steps, eps, loopType);
+            return scope.ret(whitened(g.getShape(), z, x, eps));
         }
     }
 
     /** SWAN's transform: {@code newtonSchulzWhiten(gradNorm(G), k)}. */
     public static NDArray swan(NDArray g, int steps, float eps) {
+        return swan(g, steps, eps, DataType.FLOAT32);
+    }
+
+    /** SWAN's transform with the Newton–Schulz products in {@code loopType}. */
+    public static NDArray swan(NDArray g, int steps, float eps, DataType loopType) {
         try (NDManager scope = NDManager.subManagerOf(g)) {
             scope.tempAttachAll(g);
-            return scope.ret(newtonSchulzWhiten(gradNorm(g, eps), steps, eps));
+            return scope.ret(newtonSchulzWhiten(gradNorm(g, eps), steps, eps, loopType));
         }
+    }
+
+    private static long rows(Shape shape) {
+        return shape.get(shape.dimension() - 2);
+    }
+
+    private static long columns(Shape shape) {
+        return shape.get(shape.dimension() - 1);
+    }
+
+    /** (…, m, n) as (…, s, l) with s = min(m, n): the transposed view when m > n. */
+    private static NDArray smallerSideFirst(NDArray x) {
+        Shape shape = x.getShape();
+        return rows(shape) > columns(shape) ? x.swapAxes(-1, -2) : x;
+    }
+
+    /**
+     * Z ≈ (A/‖A‖_F)^(-1/2) of a Gram matrix or stack (…, s, s) by k coupled Newton–Schulz steps. Step 1 from Z = I
+     * needs one product (Z·Y = Y, T·Z = T) and the last step's Y is never read: 3k − 3 products. Every step uses
+     * T/2 = 1.5·I − (Z·Y)/2; halving is exact in binary floating point, so Y·(T/2) and (T/2)·Z are bit for bit the
+     * textbook ½·(Y·T) and ½·(T·Z).
+     */
+    private static NDArray inverseSquareRoot(NDArray a, int steps, float eps, DataType loopType) {
+        NDManager scope = a.getManager();
+        NDArray oneAndHalfEye = scope.eye((int) columns(a.getShape())).muli(1.5f).toType(loopType, false);
+        NDArray y = a.divi(frobenius(a).maximum(scope.create(eps))).toType(loopType, false);
+        NDArray t = y.mul(-0.5f).addi(oneAndHalfEye);
+        NDArray z = t;
+        if (steps > 1) {
+            y = y.matMul(t);
+        }
+        for (int i = 1; i < steps; i++) {
+            t = z.matMul(y).muli(-0.5f).addi(oneAndHalfEye);
+            if (i + 1 < steps) {
+                y = y.matMul(t);
+            }
+            z = t.matMul(z);
+        }
+        return fp32(z);
+    }
+
+    /** D = Z·X rescaled to RMS 1 ({@code ‖D‖_F = √(m n)}), back in the gradient's orientation {@code shape}. */
+    private static NDArray whitened(Shape shape, NDArray z, NDArray x, float eps) {
+        NDArray d = z.matMul(x); // (…, s, l)
+        long m = rows(shape);
+        long n = columns(shape);
+        NDArray sqrtMn = d.getManager().create((float) Math.sqrt((double) m * n));
+        d.muli(sqrtMn.div(frobenius(d).maximum(d.getManager().create(eps)))); // (…, 1, 1)
+        return m > n ? d.swapAxes(-1, -2) : d;
     }
 
     /** SWAN's transform with the papers' defaults (k = 10, eps = 1e-8). */

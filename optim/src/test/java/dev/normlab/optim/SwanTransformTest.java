@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -137,6 +138,20 @@ class SwanTransformTest {
         try (NDManager scope = manager.newSubManager()) {
             double[][] d = Mat.fromNd(Transforms.newtonSchulzWhiten(Mat.toNd(scope, g), steps));
             assertThat(Mat.maxAbsDiff(d, expected) / Mat.maxAbs(expected)).isLessThan(2e-5);
+        }
+    }
+
+    /**
+     * The Newton–Schulz products in another dtype (bf16 on a GPU; DJL cannot run bf16 on a CPU, so fp64 here) go
+     * through the same casts: the result is fp32 and the fp32 transform's to its rounding.
+     */
+    @Test
+    void theNewtonSchulzLoopInAnotherDtypeReturnsFp32AndTheSameWhitening() {
+        double[][] g = Mat.asFloat(Mat.gaussian(rnd, 12, 30));
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray wide = Transforms.swan(Mat.toNd(scope, g), 10, Transforms.DEFAULT_EPS, DataType.FLOAT64);
+            assertThat(wide.getDataType()).isEqualTo(DataType.FLOAT32);
+            assertThat(Mat.maxAbsDiff(Mat.fromNd(wide), Mat.fromNd(Transforms.swan(Mat.toNd(scope, g))))).isLessThan(1e-4);
         }
     }
 

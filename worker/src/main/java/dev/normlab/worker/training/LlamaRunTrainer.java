@@ -102,7 +102,8 @@ public final class LlamaRunTrainer implements RunTrainer {
             long total = spec.totalSteps();
             LrSchedule schedule = new LrSchedule(spec.schedule(), total, spec.optimizer().lr());
             try (RoutedOptimizer optimizer = OptimizerFactory.build(spec.optimizer(), schedule,
-                    model.getParameters(), root, Math.toIntExact(start.step()), OptimizerFactory.stacksHidden(target.device(), dims))) {
+                    model.getParameters(), root, Math.toIntExact(start.step()), OptimizerFactory.stacksHidden(target.device(), dims),
+                    target.computeType())) {
                 CheckpointFiles files = new CheckpointFiles(model, optimizer, json);
                 if (resumeFrom != null) {
                     files.restore(resumeFrom, root);

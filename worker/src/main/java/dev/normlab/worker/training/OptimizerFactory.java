@@ -3,6 +3,7 @@ package dev.normlab.worker.training;
 import dev.normlab.api.memory.OptimizerKind;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.PairList;
@@ -42,9 +43,10 @@ final class OptimizerFactory {
      * @param parameters the initialized block's parameters
      * @param completedSteps steps already taken (on resume): update counts and AdamW's bias correction go on from there
      * @param stackHidden the stacked path of the stateless rules ({@link #stacksHidden})
+     * @param computeType the run's compute dtype: under bf16 (GPU only) SWAN's Newton–Schulz runs in bf16 too
      */
     static RoutedOptimizer build(OptimizerSpec spec, LrSchedule schedule, PairList<String, Parameter> parameters,
-            NDManager manager, int completedSteps, boolean stackHidden) {
+            NDManager manager, int completedSteps, boolean stackHidden, DataType computeType) {
         AdamW adamW = AdamW.builder()
                 .setLearningRateTracker(schedule)
                 .optBeta1(spec.beta1().floatValue())
@@ -75,6 +77,7 @@ final class OptimizerFactory {
                     .setLearningRateTracker(schedule)
                     .optAlpha(spec.alpha().floatValue())
                     .optSteps(spec.newtonSchulzSteps())
+                    .optWhiteningType(computeType == DataType.BFLOAT16 ? DataType.BFLOAT16 : DataType.FLOAT32)
                     .optBeginNumUpdate(completedSteps)
                     .build();
         };

@@ -51,7 +51,7 @@ final class TinyTraining implements AutoCloseable {
         model = new LlamaModel(DIMS);
         model.initialize(root, DataType.FLOAT32, inputShape);
         LrSchedule constant = new LrSchedule(new ScheduleSpec(0.0, 1.0), 1_000_000, lr);
-        optimizer = OptimizerFactory.build(spec, constant, model.getParameters(), root, 0, stackHidden);
+        optimizer = OptimizerFactory.build(spec, constant, model.getParameters(), root, 0, stackHidden, DataType.FLOAT32);
         store = computeType == DataType.FLOAT32 ? new ParameterStore(root, false) : new MixedPrecisionStore(root, computeType);
         weights = model.getParameters().values().stream().map(Parameter::getArray).toList();
     }
