@@ -55,7 +55,7 @@ def cpu_times():
 
 def command(engine, spec_path, out_dir, threads, jar=JAR, torch_python=TORCH_PYTHON):
     if engine == "java":
-        return ["java", "-Dai.djl.offline=true", "-jar", jar, "train", "--spec", spec_path, "--out", out_dir,
+        return ["java", "-Dai.djl.offline=true", "-XX:TieredStopAtLevel=1", "-jar", jar, "train", "--spec", spec_path, "--out", out_dir,
                 "--threads", str(threads)]
     if engine in ("torch", "torch-compile"):
         return [torch_python, TORCH_SCRIPT, "--spec", spec_path, "--out", out_dir, "--threads", str(threads)] \

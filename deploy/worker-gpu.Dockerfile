@@ -17,5 +17,5 @@ COPY worker/target/normlab-worker-gpu.jar normlab-worker.jar
 ENV PYTORCH_FLAVOR=cu128
 # runs train in /var/lib/normlab-worker/runs/<id>; keep it on a volume so a restarted agent resumes from its checkpoints
 VOLUME /var/lib/normlab-worker
-ENTRYPOINT ["java", "-Djna.library.path=/usr/local/cuda/lib64", "-jar", "/opt/normlab/normlab-worker.jar"]
+ENTRYPOINT ["java", "-Djna.library.path=/usr/local/cuda/lib64", "-XX:TieredStopAtLevel=1", "-jar", "/opt/normlab/normlab-worker.jar"]
 CMD ["agent", "--device", "gpu", "--backend", "http://backend:8080", "--token-file", "/var/lib/normlab/worker-token", "--work-dir", "/var/lib/normlab-worker"]

@@ -5,5 +5,5 @@ WORKDIR /opt/normlab
 COPY worker/target/normlab-worker.jar normlab-worker.jar
 # runs train in /var/lib/normlab-worker/runs/<id>; keep it on a volume so a restarted agent resumes from its checkpoints
 VOLUME /var/lib/normlab-worker
-ENTRYPOINT ["java", "-Dai.djl.offline=true", "-jar", "/opt/normlab/normlab-worker.jar"]
+ENTRYPOINT ["java", "-Dai.djl.offline=true", "-XX:TieredStopAtLevel=1", "-jar", "/opt/normlab/normlab-worker.jar"]
 CMD ["agent", "--device", "cpu", "--backend", "http://backend:8080", "--token-file", "/var/lib/normlab/worker-token", "--work-dir", "/var/lib/normlab-worker"]
