@@ -1,10 +1,11 @@
 package dev.normlab.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,10 +18,10 @@ import java.util.Map;
  * w ← w − lr · (m / (1−b1^t)) / (sqrt(v / (1−b2^t)) + eps)
  * </pre>
  *
- * Runs as one fused engine call (DJL's adamUpdate kernel, which also zeroes the weight's
- * gradient): bias correction is folded into its step {@code lr·sqrt(1−b2^t)/(1−b1^t)} and its
- * epsilon {@code eps·sqrt(1−b2^t)}, which is algebraically the formula above. The two moments
- * (weight dtype) live in the optimizer's own manager; {@link #close()} frees them.
+ * Runs as libtorch's fused AdamW kernel ({@link FusedAdamWKernel}): one call per parameter through
+ * {@link #update}, one call for many parameters through {@link #updateAll} (what
+ * {@link RoutedOptimizer#step()} uses). The two moments (weight dtype) live in the optimizer's own
+ * manager; {@link #close()} frees them.
  */
 public final class AdamW extends Optimizer implements StatefulRule, AutoCloseable {
 
@@ -32,6 +33,7 @@ public final class AdamW extends Optimizer implements StatefulRule, AutoCloseabl
     private final float beta2;
     private final float epsilon;
     private final MomentStore moments;
+    private final FusedAdamWKernel kernel;
 
     private AdamW(Builder builder) {
         super(builder);
@@ -44,6 +46,7 @@ public final class AdamW extends Optimizer implements StatefulRule, AutoCloseabl
                 ? builder.manager.newSubManager()
                 : NDManager.newBaseManager();
         this.moments = new MomentStore(manager, STATE_KEYS);
+        this.kernel = new FusedAdamWKernel(manager);
     }
 
     public static Builder builder() {
@@ -53,26 +56,45 @@ public final class AdamW extends Optimizer implements StatefulRule, AutoCloseabl
     /** {@inheritDoc} */
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
-        int t = updateCount(parameterId);
-        float lr = learningRate.getNewValue(parameterId, t);
-        double c1 = 1.0 - Math.pow(beta1, t);
-        double c2 = 1.0 - Math.pow(beta2, t);
-        float correctedLr = (float) (lr * Math.sqrt(c2) / c1);
-        float correctedEps = (float) (epsilon * Math.sqrt(c2));
-        if (!Float.isFinite(correctedLr)) {
-            throw new IllegalStateException("learning rate is not finite: " + lr + " at step " + t);
+        updateAll(List.of(parameterId), List.of(weight), List.of(grad));
+    }
+
+    /**
+     * {@link #update} of many parameters in one fused call per (step, learning rate) group; each weight's own
+     * gradient is zeroed afterwards. {@code grads.get(i)} is the gradient of {@code weights.get(i)}.
+     */
+    public void updateAll(List<String> parameterIds, List<NDArray> weights, List<NDArray> grads) {
+        Map<String, List<Integer>> groups = new LinkedHashMap<>(); // (t, lr) → indices: usually one group
+        int[] ts = new int[weights.size()];
+        float[] lrs = new float[weights.size()];
+        for (int i = 0; i < weights.size(); i++) {
+            String id = parameterIds.get(i);
+            ts[i] = updateCount(id);
+            lrs[i] = learningRate.getNewValue(id, ts[i]);
+            if (!Float.isFinite(lrs[i])) {
+                throw new IllegalStateException("learning rate is not finite: " + lrs[i] + " at step " + ts[i]);
+            }
+            groups.computeIfAbsent(ts[i] + "/" + lrs[i], k -> new ArrayList<>()).add(i);
         }
-        NDArray[] mv = moments.of(parameterId, weight);
-        try (NDManager scope = NDManager.subManagerOf(grad)) {
-            scope.tempAttachAll(grad);
-            NDArray g = Gradients.rescaleAndClip(grad, rescaleGrad, clipGrad);
-            weight.getNDArrayInternal().adamUpdate(
-                    new NDList(weight, g, mv[0], mv[1]), new NDList(weight),
-                    lr, correctedLr, getWeightDecay(),
-                    1f, -1f, // rescale and clip already applied (both sides)
-                    beta1, beta2, correctedEps,
-                    false, true); // not lazy; decoupled weight decay
+        for (List<Integer> group : groups.values()) {
+            List<NDArray> w = new ArrayList<>(group.size());
+            List<NDArray> g = new ArrayList<>(group.size());
+            List<NDArray> m = new ArrayList<>(group.size());
+            List<NDArray> v = new ArrayList<>(group.size());
+            try (NDManager scope = NDManager.subManagerOf(grads.get(group.get(0)))) {
+                for (int i : group) {
+                    NDArray[] mv = moments.of(parameterIds.get(i), weights.get(i));
+                    scope.tempAttachAll(grads.get(i));
+                    w.add(weights.get(i));
+                    g.add(Gradients.rescaleAndClip(grads.get(i), rescaleGrad, clipGrad));
+                    m.add(mv[0]);
+                    v.add(mv[1]);
+                }
+                int first = group.get(0);
+                kernel.step(w, g, m, v, ts[first], lrs[first], beta1, beta2, getWeightDecay(), epsilon);
+            }
         }
+        weights.forEach(Gradients::zero);
     }
 
     /**

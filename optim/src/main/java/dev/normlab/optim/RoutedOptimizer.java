@@ -1,9 +1,11 @@
 package dev.normlab.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -116,14 +118,32 @@ public final class RoutedOptimizer extends Optimizer implements StateSize, AutoC
         if (stacks != null) {
             stacks.updateAll(id -> trainable.get(id).getArray());
         }
+        List<String> adamIds = new ArrayList<>();
+        List<NDArray> adamWeights = new ArrayList<>();
         for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
             String id = e.getKey();
             if (stacks != null && stacks.contains(id)) {
                 continue;
             }
             NDArray weight = e.getValue().getArray();
+            if (ruleOf(id) == adamW) { // every AdamW parameter in one fused call below
+                adamIds.add(id);
+                adamWeights.add(weight);
+                continue;
+            }
             try (NDArray grad = weight.getGradient()) { // a new handle on the gradient, not a copy
                 ruleOf(id).update(id, weight, grad);
+            }
+        }
+        if (!adamIds.isEmpty()) {
+            try (NDManager handles = adamWeights.get(0).getManager().newSubManager()) {
+                List<NDArray> grads = new ArrayList<>(adamWeights.size());
+                for (NDArray weight : adamWeights) {
+                    NDArray grad = weight.getGradient(); // a new handle on the gradient, closed with handles
+                    grad.attach(handles);
+                    grads.add(grad);
+                }
+                adamW.updateAll(adamIds, adamWeights, grads);
             }
         }
     }

@@ -13,6 +13,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -131,6 +133,39 @@ class OptimizerStepTest {
             assertThat(Mat.maxAbsDiff(Mat.fromNd(adamW.state("p").get("exp_avg")), m)).isLessThan(1e-6);
             assertThat(Mat.maxAbsDiff(Mat.fromNd(adamW.state("p").get("exp_avg_sq")), v)).isLessThan(1e-6 * Math.max(1e-3, Mat.maxAbs(v)));
             assertThat(adamW.state("unknown")).isEmpty();
+        }
+    }
+
+    /** The fused call over many parameters (what {@code RoutedOptimizer.step()} does) is the per-parameter one, bit for bit. */
+    @Test
+    void adamWOverManyParametersInOneCallEqualsOneCallPerParameter() {
+        Random rnd = new Random(5);
+        int[][] shapes = {{3, 4}, {7}, {2, 5}};
+        try (NDManager manager = NDManager.newBaseManager();
+                AdamW together = AdamW.builder().setLearningRateTracker(Tracker.fixed(0.01f)).optWeightDecays(0.1f).build();
+                AdamW apart = AdamW.builder().setLearningRateTracker(Tracker.fixed(0.01f)).optWeightDecays(0.1f).build()) {
+            List<String> ids = List.of("a", "b", "c");
+            List<NDArray> w1 = new ArrayList<>();
+            List<NDArray> w2 = new ArrayList<>();
+            for (int[] shape : shapes) {
+                NDArray w = manager.randomNormal(new ai.djl.ndarray.types.Shape(java.util.Arrays.stream(shape).asLongStream().toArray()));
+                w1.add(w);
+                w2.add(w.duplicate());
+            }
+            for (int t = 0; t < 3; t++) {
+                List<NDArray> grads = new ArrayList<>();
+                for (NDArray w : w1) {
+                    grads.add(manager.randomNormal(w.getShape()).mul(rnd.nextFloat() + 0.5f));
+                }
+                together.updateAll(ids, w1, grads);
+                for (int i = 0; i < ids.size(); i++) {
+                    apart.update(ids.get(i), w2.get(i), grads.get(i));
+                }
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                assertThat(w1.get(i).contentEquals(w2.get(i))).as(ids.get(i)).isTrue();
+                assertThat(together.state(ids.get(i)).get("exp_avg_sq").contentEquals(apart.state(ids.get(i)).get("exp_avg_sq"))).isTrue();
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDManager;
+import dev.normlab.optim.TorchScriptModule;
 
 /**
  * The fused libtorch ops a PyTorch LLaMA uses that DJL 0.35.1's NDArray API lacks, each a one-line TorchScript
@@ -27,9 +28,9 @@ final class FusedOps implements AutoCloseable {
         close();
         manager = parent.newSubManager();
         PtNDManager pt = (PtNDManager) manager; // the PyTorch engine is the only one the worker runs
-        causalAttention = TorchScriptModule.load(pt, "CausalAttention",
+        causalAttention = TorchScriptModule.tensorFunction(pt, "CausalAttention",
                 "torch.scaled_dot_product_attention(q, k, v, None, 0., True)", "q", "k", "v");
-        siluGate = TorchScriptModule.load(pt, "SiluGate", "torch.mul(torch.silu(gate), up)", "gate", "up");
+        siluGate = TorchScriptModule.tensorFunction(pt, "SiluGate", "torch.mul(torch.silu(gate), up)", "gate", "up");
     }
 
     /** {@code softmax(q·kᵀ/√hd + causal mask)·v} of (B, nh, T, hd) inputs, any strides; (B, nh, T, hd). */

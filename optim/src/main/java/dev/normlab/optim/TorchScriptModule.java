@@ -1,8 +1,9 @@
-package dev.normlab.worker.model;
+package dev.normlab.optim;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
@@ -17,14 +18,15 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * A parameter-free TorchScript module with one {@code forward}, written in memory from its TorchScript source and
- * loaded into libtorch. It reaches libtorch ops that DJL 0.35.1's NDArray API does not expose, with autograd: DJL runs
- * the method in training mode, so the thread's grad mode decides whether a graph is recorded.
+ * loaded into libtorch. It reaches libtorch ops that DJL 0.35.1's NDArray API does not expose: fused kernels of the
+ * model ({@link #forward(NDList)}, with autograd: DJL runs the method in training mode, so the thread's grad mode
+ * decides whether a graph is recorded) and of the optimizers ({@link #run}, no autograd).
  *
  * <p>The archive is the one {@code torch.jit.save} writes for such a module (format version 3): {@code version},
  * {@code data.pkl} (the module object, a pickle of {@code {"training": True}}), {@code constants.pkl} (an empty
  * tuple) and {@code code/__torch__.py}, every entry stored uncompressed.
  */
-final class TorchScriptModule {
+public final class TorchScriptModule {
 
     private static final Pattern CLASS_NAME = Pattern.compile("[A-Z][A-Za-z0-9]*");
 
@@ -39,37 +41,50 @@ final class TorchScriptModule {
      * returns {@code body} (a TorchScript expression of them) on {@code manager}'s device; the module is closed with
      * {@code manager}.
      */
-    static TorchScriptModule load(PtNDManager manager, String className, String body, String... parameters) {
+    public static TorchScriptModule tensorFunction(PtNDManager manager, String className, String body, String... parameters) {
+        StringBuilder signature = new StringBuilder();
+        for (String p : parameters) {
+            signature.append(",\n    ").append(p).append(": Tensor");
+        }
+        return load(manager, className, signature + ") -> Tensor:\n    return " + body + "\n");
+    }
+
+    /**
+     * Loads {@code class <className>(Module)} whose {@code forward(self} is followed by {@code rest}: the remaining
+     * parameters, the return type and the indented body, as {@code torch.jit.save} writes them.
+     */
+    public static TorchScriptModule load(PtNDManager manager, String className, String rest) {
         try {
-            byte[] archive = archive(className, source(className, body, parameters));
+            byte[] archive = archive(className, source(className, rest));
             return new TorchScriptModule(JniUtils.loadModule(manager, new ByteArrayInputStream(archive), true, false));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** {@code forward(inputs)}; the result is attached to the first input's manager. */
-    NDList forward(NDList inputs) {
+    /** {@code forward(inputs)} under the thread's grad mode; the result is attached to the first input's manager. */
+    public NDList forward(NDList inputs) {
         // the plain interpreter: op by op with eager autograd. The optimizing executor (libtorch's default, a
         // thread-local switch) profiles and rewrites the graph with its own autodiff: a SiLU gate then costs 1.4x
         JniUtils.setGraphExecutorOptimize(false);
         return IValueUtils.forward(block, inputs, true);
     }
 
-    static String source(String className, String body, String... parameters) {
+    /** {@code forward(inputs)} without autograd (libtorch's inference mode), for in-place updates; closes its result. */
+    public void run(IValue... inputs) {
+        JniUtils.setGraphExecutorOptimize(false);
+        IValueUtils.runMethod(block, "forward", inputs).close();
+    }
+
+    static String source(String className, String rest) {
         if (!CLASS_NAME.matcher(className).matches()) {
             throw new IllegalArgumentException("not a TorchScript class name: " + className);
         }
-        StringBuilder code = new StringBuilder()
-                .append("class ").append(className).append("(Module):\n")
-                .append("  __parameters__ = []\n")
-                .append("  __buffers__ = []\n")
-                .append("  training : bool\n")
-                .append("  def forward(self: __torch__.").append(className);
-        for (String p : parameters) {
-            code.append(",\n    ").append(p).append(": Tensor");
-        }
-        return code.append(") -> Tensor:\n    return ").append(body).append('\n').toString();
+        return "class " + className + "(Module):\n"
+                + "  __parameters__ = []\n"
+                + "  __buffers__ = []\n"
+                + "  training : bool\n"
+                + "  def forward(self: __torch__." + className + rest;
     }
 
     static byte[] archive(String className, String source) throws IOException {
