@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Forward + backward of the yardstick's Llama alone (no optimizer, no data): the PyTorch side of ModelStepBench.
 
-  model_step.py PRESET BATCH SEQ STEPS [--threads 2] [--attention sdpa|manual] [--compile]
+  model_step.py PRESET BATCH SEQ STEPS [--threads 2] [--attention sdpa|manual] [--compile] [--vocab 257]
 
-Prints the median ms of one forward + backward over the steps after the 3rd, random tokens, vocab 257.
+Prints the median ms of one forward + backward over the steps after the 3rd, random tokens, vocab 257 (--vocab).
 """
 import argparse
 import os
@@ -19,6 +19,7 @@ ap.add_argument("steps", type=int)
 ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--attention", choices=("sdpa", "manual"), default="sdpa")
 ap.add_argument("--compile", action="store_true")
+ap.add_argument("--vocab", type=int, default=257)
 args = ap.parse_args()
 os.environ["OMP_NUM_THREADS"] = os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -31,7 +32,7 @@ torch.set_num_interop_threads(1)
 torch.manual_seed(1)
 torch_llama.Attention.attention = args.attention
 hidden, inter, heads, layers, _ = torch_llama.PRESETS[args.preset]
-vocab = 257
+vocab = args.vocab
 model = torch_llama.Llama(vocab, hidden, inter, heads, layers, args.seq)
 step = torch.compile(model) if args.compile else model
 times, fwd = [], []

@@ -53,9 +53,12 @@ def cpu_times():
     return sum(fields), fields[7]
 
 
-def command(engine, spec_path, out_dir, threads, jar=JAR, torch_python=TORCH_PYTHON):
+JAVA_OPTS = "-Dai.djl.offline=true -XX:TieredStopAtLevel=1"  # as ./normlab start runs the worker
+
+
+def command(engine, spec_path, out_dir, threads, jar=JAR, torch_python=TORCH_PYTHON, java_opts=JAVA_OPTS):
     if engine == "java":
-        return ["java", "-Dai.djl.offline=true", "-XX:TieredStopAtLevel=1", "-jar", jar, "train", "--spec", spec_path, "--out", out_dir,
+        return ["java"] + java_opts.split() + ["-jar", jar, "train", "--spec", spec_path, "--out", out_dir,
                 "--threads", str(threads)]
     if engine in ("torch", "torch-compile"):
         return [torch_python, TORCH_SCRIPT, "--spec", spec_path, "--out", out_dir, "--threads", str(threads)] \
@@ -63,12 +66,12 @@ def command(engine, spec_path, out_dir, threads, jar=JAR, torch_python=TORCH_PYT
     raise SystemExit("unknown engine " + engine)
 
 
-def run_one(engine, spec, out_dir, threads, jar=JAR, torch_python=TORCH_PYTHON):
+def run_one(engine, spec, out_dir, threads, jar=JAR, torch_python=TORCH_PYTHON, java_opts=JAVA_OPTS):
     os.makedirs(out_dir, exist_ok=True)
     spec_path = os.path.join(out_dir, "spec.json")
     with open(spec_path, "w") as f:
         json.dump(spec, f, indent=2)
-    cmd = command(engine, spec_path, out_dir, threads, jar, torch_python)
+    cmd = command(engine, spec_path, out_dir, threads, jar, torch_python, java_opts)
     info = {"command": " ".join(cmd), "started": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S UTC"),
             "loadBefore": load_average()}
     cpu0 = cpu_times()
@@ -108,7 +111,7 @@ def cmd_run(args):
 
     def execute(job):
         engine, spec, out_dir = job
-        info = run_one(engine, spec, out_dir, args.threads, args.jar, args.torch_python)
+        info = run_one(engine, spec, out_dir, args.threads, args.jar, args.torch_python, args.java_opts)
         print("%s %-40s exit %d  %6.1fs  load %s -> %s  steal %.0f%%" % (engine, spec["name"], info["exitStatus"],
               info["wallSeconds"], info["loadBefore"], info["loadAfter"], info["stealPercent"]), flush=True)
 
@@ -281,6 +284,7 @@ def main():
     r.add_argument("--threads", type=int, default=2)
     r.add_argument("--jar", default=JAR, help="the worker jar (a copy keeps a long grid safe from rebuilds)")
     r.add_argument("--torch-python", default=TORCH_PYTHON, help="the Python whose torch is the yardstick")
+    r.add_argument("--java-opts", default=JAVA_OPTS, help="JVM options of the Java runs (default: as ./normlab start)")
     r.add_argument("--repeat", type=int, default=1, help=">1: run the grid that many times into .rN folders")
     r.add_argument("--parallel", type=int, default=1, help="runs at a time (convergence only: timings suffer)")
     t = sub.add_parser("table")

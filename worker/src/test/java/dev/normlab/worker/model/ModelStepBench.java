@@ -13,7 +13,7 @@ import java.util.Arrays;
 
 /**
  * Forward + backward time of the bare model (no optimizer, no data loading), for docs/benchmarks.md.
- * Not a test. Args: preset batch seq steps. Run via the command in docs/benchmarks.md.
+ * Not a test. Args: preset batch seq steps [vocab, default 257]. Run via the command in docs/benchmarks.md.
  */
 public final class ModelStepBench {
 
@@ -22,7 +22,8 @@ public final class ModelStepBench {
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int seq = args.length > 2 ? Integer.parseInt(args[2]) : 256;
         int steps = args.length > 3 ? Integer.parseInt(args[3]) : 20;
-        var dims = ModelPreset.byId(preset).orElseThrow().dims(257);
+        int vocab = args.length > 4 ? Integer.parseInt(args[4]) : 257;
+        var dims = ModelPreset.byId(preset).orElseThrow().dims(vocab);
         Engine.getInstance().setRandomSeed(1);
         try (NDManager manager = NDManager.newBaseManager()) {
             LlamaModel model = new LlamaModel(dims);
