@@ -133,24 +133,16 @@ class FusedOpsTest {
         double[] p = new double[B * H * T * T];
         for (int bh = 0; bh < B * H; bh++) {
             for (int t = 0; t < T; t++) {
-                double max = Double.NEGATIVE_INFINITY;
-                double[] s = new double[t + 1];
-                for (int u = 0; u <= t; u++) {
+                int row = bh * T + t;
+                int first = bh * T; // key/value row of position 0 in this batch·head
+                double[] weights = NaiveLlama.causalSoftmax(t, u -> {
                     double dot = 0;
                     for (int d = 0; d < D; d++) {
-                        dot += q[(bh * T + t) * D + d] * k[(bh * T + u) * D + d];
+                        dot += q[row * D + d] * k[(first + u) * D + d];
                     }
-                    s[u] = dot / Math.sqrt(D);
-                    max = Math.max(max, s[u]);
-                }
-                double sum = 0;
-                for (int u = 0; u <= t; u++) {
-                    s[u] = Math.exp(s[u] - max);
-                    sum += s[u];
-                }
-                for (int u = 0; u <= t; u++) {
-                    p[(bh * T + t) * T + u] = s[u] / sum;
-                }
+                    return dot / Math.sqrt(D);
+                });
+                System.arraycopy(weights, 0, p, row * T, t + 1);
             }
         }
         return p;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.normlab.api.model.ModelDims;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The test oracle: HuggingFace LlamaForCausalLM's forward written out in plain double loops over
@@ -81,30 +82,42 @@ final class NaiveLlama {
             double[] y = new double[h];
             for (int head = 0; head < d.heads(); head++) {
                 int o = head * hd;
-                double[] s = new double[t + 1];
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j <= t; j++) {
+                double[] qt = q[t];
+                double[] weights = causalSoftmax(t, j -> {
                     double dot = 0;
                     for (int i = 0; i < hd; i++) {
-                        dot += q[t][o + i] * k[j][o + i];
+                        dot += qt[o + i] * k[j][o + i];
                     }
-                    s[j] = dot / Math.sqrt(hd);
-                    max = Math.max(max, s[j]);
-                }
-                double z = 0;
-                for (int j = 0; j <= t; j++) {
-                    s[j] = Math.exp(s[j] - max);
-                    z += s[j];
-                }
+                    return dot / Math.sqrt(hd);
+                });
                 for (int j = 0; j <= t; j++) {
                     for (int i = 0; i < hd; i++) {
-                        y[o + i] += s[j] / z * v[j][o + i];
+                        y[o + i] += weights[j] * v[j][o + i];
                     }
                 }
             }
             out[t] = matVec(w.get(p + "self_attn.o_proj.weight"), h, h, y);
         }
         return out;
+    }
+
+    /** Causal attention weights of position {@code t}: the softmax over {@code j ≤ t} of {@code score(j)}. */
+    static double[] causalSoftmax(int t, IntToDoubleFunction score) {
+        double[] s = new double[t + 1];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j <= t; j++) {
+            s[j] = score.applyAsDouble(j);
+            max = Math.max(max, s[j]);
+        }
+        double z = 0;
+        for (int j = 0; j <= t; j++) {
+            s[j] = Math.exp(s[j] - max);
+            z += s[j];
+        }
+        for (int j = 0; j <= t; j++) {
+            s[j] /= z;
+        }
+        return s;
     }
 
     /** HF apply_rotary_pos_emb per head: x·cos + rotate_half(x)·sin, rotate_half([a, b]) = [-b, a]. */
