@@ -65,7 +65,8 @@ public final class TorchScriptModule {
     /** {@code forward(inputs)} under the thread's grad mode; the result is attached to the first input's manager. */
     public NDList forward(NDList inputs) {
         // the plain interpreter: op by op with eager autograd. The optimizing executor (libtorch's default, a
-        // thread-local switch) profiles and rewrites the graph with its own autodiff: a SiLU gate then costs 1.4x
+        // thread-local switch) profiles and rewrites the graph with its own autodiff, measured slower
+        // (docs/benchmarks.md, "Trainer speed (issue 14)")
         JniUtils.setGraphExecutorOptimize(false);
         return IValueUtils.forward(block, inputs, true);
     }
